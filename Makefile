@@ -1,0 +1,62 @@
+# The course's two commands are `make book` and `make test`; both install what they need first.
+# Needs: Python 3.10+ and make. The browser test also needs Debian's `chromium` (see README).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST := 127.0.0.1
+PORT ?= 8000
+# Keep matplotlib off any GUI and away from a missing display.
+export MPLBACKEND := Agg
+
+.PHONY: help install book test lint unit notebooks build-clean browser lab serve clean
+
+help:
+	@echo "make book   build the site into _build/html (executes every chapter)"
+	@echo "make test   lint, unit tests, run every notebook, clean build, browser test"
+	@echo "make lab    JupyterLab on the chapters, in the course's environment"
+	@echo "make serve  serve _build/html on http://$(HOST):$(PORT)"
+	@echo "make clean  remove _build"
+
+# The virtual environment is rebuilt whenever the lock or the package metadata changes.
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "Open $(CURDIR)/_build/html/index.html (or run: make serve)"
+
+test: lint unit build-clean browser
+	@echo "All checks passed."
+
+lint: $(STAMP)
+	$(BIN)/ruff check mlcourse tests chapters _ext
+	$(BIN)/ruff format --check mlcourse tests chapters _ext
+
+# Unit tests of mlcourse, notebook hygiene, and every chapter executed by nbval, two workers.
+unit: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env tests chapters --ignore=tests/site
+
+# Jupyter Book's cache keys on notebook code only, so the test build always starts empty.
+build-clean: $(STAMP)
+	rm -rf _build
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
+
+browser: $(STAMP)
+	$(BIN)/python -m pytest tests/site
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ip=$(HOST) chapters/01_model_as_function.ipynb
+
+serve:
+	@test -f _build/html/index.html || { echo "No site yet: run 'make book' first."; exit 1; }
+	$(BIN)/python -m http.server --bind $(HOST) --directory _build/html $(PORT)
+
+clean:
+	rm -rf _build

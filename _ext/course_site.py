@@ -1,0 +1,85 @@
+"""Small fixes to the generated pages, applied while Sphinx writes each HTML page.
+
+- Jupyter Book and sphinx-thebe both register thebe's configuration script, so every page
+  declared ``const THEBE_JS_URL`` twice and the browser raised a SyntaxError. Scripts are
+  de-duplicated here (first occurrence kept, order preserved).
+- MathJax is served from the site itself, not a CDN: the files come from the PyPI package
+  ``django-static-mathjax`` (MathJax 3.2.2 as static files; it needs no Django), pinned in
+  requirements.txt, and are copied into ``_static/mathjax/`` when the build finishes. Only the
+  TeX-to-HTML bundle and its web fonts are copied.
+- Executing a notebook stores its live widgets' state, and myst-nb embeds that state in the
+  page. The site never shows live widgets (it shows kernel-free scrubbers instead), so the
+  state is dropped: it only added weight.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _script_key(script: Any) -> tuple:
+    attributes = getattr(script, "attributes", {})
+    # Inline scripts are registered with filename None by some extensions and "" by others.
+    return (getattr(script, "filename", script) or "", tuple(sorted(attributes.items())))
+
+
+def clean_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple] = set()
+    kept = []
+    for script in scripts:
+        if getattr(script, "attributes", {}).get("type") == WIDGET_STATE:
+            continue
+        key = _script_key(script)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(script)
+    context["script_files"] = kept
+
+
+MATHJAX_BUNDLE = "tex-chtml.js"
+MATHJAX_FONTS = Path("output", "chtml", "fonts", "woff-v2")
+
+
+def mathjax_source() -> Path:
+    """The folder of MathJax's ES5 build inside the installed ``django-static-mathjax`` package."""
+    spec = importlib.util.find_spec("mathjax")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("MathJax files not found: install the pinned requirements (django-static-mathjax).")
+    es5 = Path(next(iter(spec.submodule_search_locations)), "static", "mathjax", "es5")
+    if not (es5 / MATHJAX_BUNDLE).exists():
+        raise RuntimeError(f"MathJax bundle missing at {es5 / MATHJAX_BUNDLE}")
+    return es5
+
+
+def use_local_mathjax(app: Sphinx, config: Config) -> None:
+    mathjax_source()  # fail early, with a clear message, if the package is missing
+    config.mathjax_path = f"mathjax/{MATHJAX_BUNDLE}"
+
+
+def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    source = mathjax_source()
+    target = Path(app.outdir, "_static", "mathjax")
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source / MATHJAX_BUNDLE, target / MATHJAX_BUNDLE)
+    shutil.copytree(source / MATHJAX_FONTS, target / MATHJAX_FONTS, dirs_exist_ok=True)
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", use_local_mathjax)
+    app.connect("build-finished", copy_mathjax)
+    app.connect("html-page-context", clean_scripts)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

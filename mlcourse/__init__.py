@@ -1,0 +1,11 @@
+"""mlcourse: the helpers behind the course "What Is a Model?".
+
+Each module holds one idea and is imported by name in the chapters, for example::
+
+    from mlcourse import figures, model
+
+Nothing here changes global state on import: the plot style is applied inside
+each figure function, or globally only when you call :func:`mlcourse.style.use`.
+"""
+
+__version__ = "0.1.0"

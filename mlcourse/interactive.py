@@ -1,0 +1,115 @@
+"""Kernel-free sliders for the static site.
+
+In Jupyter, a chapter's live widget (``ipywidgets.interact``) calls a figure function each time
+a slider moves. The website has no kernel, so for it :func:`scrubber` draws the same figure for
+a fixed list of values ahead of time and packs the frames into matplotlib's self-contained
+``FuncAnimation.to_jshtml()`` player: an ``<input type=range>`` that swaps frames in the browser.
+
+The player's HTML is adjusted so that it works offline and reads well with a screen reader:
+the Font Awesome stylesheet it links on a CDN is removed (its button icons become plain
+Unicode symbols), the frame ``<img>`` gets alt text and the slider an accessible label.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from IPython.display import HTML
+from matplotlib.animation import FuncAnimation
+from matplotlib.figure import Figure
+
+from mlcourse.figures import new_figure
+from mlcourse.style import styled
+
+#: Font Awesome icon names used by matplotlib's player, and the symbol shown instead (characters
+#: that common system fonts have, so no icon font is needed).
+ICONS: dict[str, str] = {
+    "fa fa-minus": "−",
+    "fa fa-fast-backward": "«",
+    "fa fa-step-backward": "‹",
+    "fa fa-play fa-flip-horizontal": "◀",
+    "fa fa-pause": "‖",
+    "fa fa-play": "▶",
+    "fa fa-step-forward": "›",
+    "fa fa-fast-forward": "»",
+    "fa fa-plus": "+",
+}
+
+_STYLESHEET = re.compile(r"<link[^>]*font-awesome[^>]*>\s*", re.IGNORECASE)
+_ICON = re.compile(r'<i class="(fa [^"]+)"></i>')
+
+
+def scrubber(
+    draw: Callable[[Figure, Any], None],
+    values: Sequence[Any],
+    *,
+    alt: str,
+    label: str,
+    width: float = 7.0,
+    height: float = 3.6,
+    dpi: int = 72,
+    interval_ms: int = 400,
+) -> HTML:
+    """Pre-render ``draw(fig, value)`` for each value into an offline slider player.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig, value)`` draws one frame on an empty figure (the same function the
+        chapter's live widget uses, so the site and the notebook show the same picture).
+    values : sequence
+        The slider positions, in order; at least two.
+    alt : str
+        Alt text for the frames: what the figure shows and what moving the slider changes.
+    label : str
+        Accessible name of the slider, e.g. ``"weight w"``.
+    width, height : float
+        Figure size in inches.
+    dpi : int
+        Resolution of each frame; the page weight grows with ``len(values) * dpi**2``.
+    interval_ms : int
+        Delay between frames when the player's Play button is used, in milliseconds.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Self-contained HTML (frames inlined as base64 PNG); no request leaves the page.
+    """
+    if len(values) < 2:
+        raise ValueError(f"values must hold at least two slider positions, got {len(values)}")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("alt must be a non-empty description of the figure")
+    if not isinstance(label, str) or not label.strip():
+        raise ValueError("label must name the quantity the slider changes")
+
+    fig = new_figure(width, height, dpi=dpi)
+
+    def update(index: int) -> list:
+        fig.clear()
+        with styled():
+            draw(fig, values[index])
+        return []
+
+    with styled():
+        animation = FuncAnimation(fig, update, frames=len(values), interval=interval_ms, blit=False)
+        page = animation.to_jshtml(default_mode="once")
+    return HTML(offline_player(page, alt=alt, label=label))
+
+
+def offline_player(page: str, *, alt: str, label: str) -> str:
+    """Make matplotlib's ``to_jshtml`` output self-contained and accessible (see module doc)."""
+    page = _STYLESHEET.sub("", page)
+    page = _ICON.sub(lambda m: f'<span aria-hidden="true">{ICONS.get(m.group(1), "•")}</span>', page)
+    alt_attr = html.escape(alt, quote=True)
+    label_attr = html.escape(label, quote=True)
+    page = re.sub(r"<img id=", lambda m: f'<img alt="{alt_attr}" id=', page, count=1)
+    page = re.sub(
+        r'<input id="(_anim_slider[^"]*)" type="range"',
+        lambda m: f'<input id="{m.group(1)}" aria-label="{label_attr}" type="range"',
+        page,
+        count=1,
+    )
+    return f'<div class="mlcourse-scrubber">{page}</div>'

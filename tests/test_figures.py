@@ -1,0 +1,96 @@
+import base64
+import re
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from mlcourse import diagrams, style
+from mlcourse.figures import Plot, new_figure
+from mlcourse.interactive import offline_player, scrubber
+
+
+def test_plot_requires_a_figure_and_alt_text():
+    with pytest.raises(ValueError, match="alt must be a non-empty"):
+        Plot(new_figure(), "  ")
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
+        Plot("not a figure", "alt")
+
+
+def test_plot_renders_an_img_with_escaped_alt_and_a_real_png():
+    fig = new_figure(2, 2)
+    fig.add_subplot().plot([0, 1], [0, 1])
+    html = Plot(fig, 'A "rising" line <y = x>').to_html()
+    assert 'alt="A &quot;rising&quot; line &lt;y = x&gt;"' in html
+    data = re.search(r"base64,([^\"]+)", html).group(1)
+    assert base64.b64decode(data).startswith(b"\x89PNG")
+
+
+def test_new_figure_is_opaque_and_does_not_change_global_style():
+    import matplotlib as mpl
+
+    before = dict(mpl.rcParams)
+    fig = new_figure()
+    assert fig.get_facecolor()[3] == 1.0
+    assert dict(mpl.rcParams) == before
+
+
+def test_use_applies_the_course_style_explicitly():
+    import matplotlib as mpl
+
+    with mpl.rc_context():
+        style.use()
+        assert mpl.rcParams["axes.spines.top"] is False
+        assert mpl.rcParams["figure.facecolor"] == style.PAPER
+
+
+def test_draw_flow_places_boxes_left_to_right_and_fits_them():
+    fig = Figure()
+    ax = fig.add_subplot()
+    boxes = diagrams.draw_flow(ax, ["a", "b", "c"], loop_label="repeat")
+    xs = [b.get_x() for b in boxes]
+    assert xs == sorted(xs) and len(set(xs)) == 3
+    left, right = ax.get_xlim()
+    assert left <= xs[0] and right >= xs[-1] + boxes[-1].get_width()
+    assert [t.get_text() for t in ax.texts] == ["a", "b", "c", "repeat"]
+    with pytest.raises(ValueError, match="labels must name at least one box"):
+        diagrams.draw_flow(ax, [])
+
+
+def _draw_dot(fig, value):
+    ax = fig.add_subplot()
+    ax.plot([value], [value], "o")
+    ax.set_xlim(0, 3)
+
+
+def test_scrubber_is_offline_accessible_and_has_one_frame_per_value():
+    html = scrubber(_draw_dot, [0, 1, 2], alt="A dot moving along the diagonal", label="position").data
+    assert "font-awesome" not in html and "https://" not in html
+    assert 'alt="A dot moving along the diagonal"' in html
+    assert 'aria-label="position" type="range"' in html
+    assert 'class="fa' not in html
+    assert len(re.findall(r"data:image/png;base64", html)) == 3
+
+
+def test_scrubber_frames_differ_when_the_value_changes():
+    html = scrubber(_draw_dot, [0.5, 2.5], alt="dot", label="x").data
+    frames = re.findall(r'data:image/png;base64,([^"]+)"', html)
+    assert len(frames) == 2 and frames[0] != frames[1]
+
+
+def test_scrubber_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="at least two slider positions"):
+        scrubber(_draw_dot, [1], alt="a", label="x")
+    with pytest.raises(ValueError, match="alt must be"):
+        scrubber(_draw_dot, [1, 2], alt="", label="x")
+    with pytest.raises(ValueError, match="label must"):
+        scrubber(_draw_dot, [1, 2], alt="a", label=" ")
+
+
+def test_offline_player_escapes_alt_text():
+    page = '<link rel="stylesheet" href="https://cdn/font-awesome.css"><img id="_anim_img1">'
+    page += '<input id="_anim_slider1" type="range"><i class="fa fa-play"></i>'
+    out = offline_player(page, alt='say "hi" \\1', label="w")
+    assert 'alt="say &quot;hi&quot; \\1"' in out
+    assert "cdn" not in out and "▶" in out
+    assert np.char.count(out, "<img").item() == 1
