@@ -10,11 +10,12 @@ PORT ?= 8000
 # Keep matplotlib off any GUI and away from a missing display.
 export MPLBACKEND := Agg
 
-.PHONY: help install book test lint unit notebooks build-clean browser lab serve clean
+.PHONY: help install book test lint unit build-clean browser bench lab serve clean
 
 help:
 	@echo "make book   build the site into _build/html (executes every chapter)"
 	@echo "make test   lint, unit tests, run every notebook, clean build, browser test"
+	@echo "make bench  time notebooks, builds, page weights and kernels (writes _build/bench.md)"
 	@echo "make lab    JupyterLab on the chapters, in the course's environment"
 	@echo "make serve  serve _build/html on http://$(HOST):$(PORT)"
 	@echo "make clean  remove _build"
@@ -36,8 +37,8 @@ test: lint unit build-clean browser
 	@echo "All checks passed."
 
 lint: $(STAMP)
-	$(BIN)/ruff check mlcourse tests chapters _ext
-	$(BIN)/ruff format --check mlcourse tests chapters _ext
+	$(BIN)/ruff check mlcourse tests chapters _ext benchmarks
+	$(BIN)/ruff format --check mlcourse tests chapters _ext benchmarks
 
 # Unit tests of mlcourse, notebook hygiene, and every chapter executed by nbval, two workers.
 unit: $(STAMP)
@@ -50,6 +51,10 @@ build-clean: $(STAMP)
 
 browser: $(STAMP)
 	$(BIN)/python -m pytest tests/site
+
+# A benchmark, not a test: it prints a table against the budgets and never fails on them.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --runs 3
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ip=$(HOST) chapters/01_model_as_function.ipynb

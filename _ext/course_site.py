@@ -7,6 +7,11 @@
   ``django-static-mathjax`` (MathJax 3.2.2 as static files; it needs no Django), pinned in
   requirements.txt, and are copied into ``_static/mathjax/`` when the build finishes. Only the
   TeX-to-HTML bundle and its web fonts are copied.
+- Builds are never stale: Jupyter Book's execution cache keys on notebook code only, so a
+  change in ``mlcourse`` used to leave old outputs in the site. The cache now lives in a folder
+  named after a hash of the helper package (``course_package_dirs``, default ``mlcourse``), and
+  when that hash changes every notebook is marked outdated, so it is read and executed again.
+  A build with no change keeps using the cache.
 - Executing a notebook stores its live widgets' state, and myst-nb embeds that state in the
   page. The site never shows live widgets (it shows kernel-free scrubbers instead), so the
   state is dropped: it only added weight.
@@ -14,6 +19,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import shutil
 from pathlib import Path
@@ -78,7 +84,38 @@ def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
     shutil.copytree(source / MATHJAX_FONTS, target / MATHJAX_FONTS, dirs_exist_ok=True)
 
 
+def package_hash(srcdir: str | Path, package_dirs: list[str]) -> str:
+    """A hash of every file in the helper packages (paths and contents), in a stable order."""
+    digest = hashlib.sha256()
+    for name in package_dirs:
+        root = Path(srcdir, name)
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                digest.update(path.relative_to(srcdir).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def key_cache_on_package(app: Sphinx, config: Config) -> None:
+    app.course_package_hash = package_hash(app.srcdir, config.course_package_dirs)
+    cache_root = Path(app.outdir).parent / ".jupyter_cache"
+    for old in cache_root.glob("mlcourse-*"):  # caches of earlier package versions
+        if old.name != f"mlcourse-{app.course_package_hash}":
+            shutil.rmtree(old, ignore_errors=True)
+    config.nb_execution_cache_path = str(cache_root / f"mlcourse-{app.course_package_hash}")
+
+
+def outdated_when_package_changes(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    if getattr(env, "course_package_hash", None) == app.course_package_hash:
+        return []
+    env.course_package_hash = app.course_package_hash
+    return sorted(doc for doc in env.found_docs if doc not in added and env.doc2path(doc).suffix == ".ipynb")
+
+
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("course_package_dirs", ["mlcourse"], "env")
+    app.connect("config-inited", key_cache_on_package)
+    app.connect("env-get-outdated", outdated_when_package_changes)
     app.connect("config-inited", use_local_mathjax)
     app.connect("build-finished", copy_mathjax)
     app.connect("html-page-context", clean_scripts)
