@@ -6,7 +6,11 @@
 - MathJax is served from the site itself, not a CDN: the files come from the PyPI package
   ``django-static-mathjax`` (MathJax 3.2.2 as static files; it needs no Django), pinned in
   requirements.txt, and are copied into ``_static/mathjax/`` when the build finishes. Only the
-  TeX-to-HTML bundle and its web fonts are copied.
+  components the pages use are loaded (TeX input, HTML output and its web fonts; no menu), which
+  halves MathJax's weight.
+- Pages stay light: the theme's 1.5 MB ``fontawesome.js`` is dropped; its icons still show,
+  drawn from the Font Awesome web font that the theme's stylesheet already loads.
+- Every page gets a ``<meta name="description">`` made from its first paragraph.
 - Builds are never stale: Jupyter Book's execution cache keys on notebook code only, so a
   change in ``mlcourse`` used to leave old outputs in the site. The cache now lives in a folder
   named after a hash of the helper package (``course_package_dirs``, default ``mlcourse``), and
@@ -20,11 +24,14 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -54,8 +61,13 @@ def clean_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["script_files"] = kept
 
 
-MATHJAX_BUNDLE = "tex-chtml.js"
-MATHJAX_FONTS = Path("output", "chtml", "fonts", "woff-v2")
+MATHJAX_ENTRY = "startup.js"
+#: Files and folders of MathJax's ES5 build that the site serves (relative to ``es5/``).
+MATHJAX_FILES = ["startup.js", "core.js", "input/tex.js", "output/chtml.js", "output/chtml/fonts/tex.js"]
+MATHJAX_DIRS = ["input/tex/extensions", "output/chtml/fonts/woff-v2"]
+MATHJAX_CONFIG = {"loader": {"load": ["input/tex", "output/chtml"]}}
+#: The theme's template hard-codes this script tag, so it is removed from the written pages.
+FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
 
 
 def mathjax_source() -> Path:
@@ -64,14 +76,25 @@ def mathjax_source() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("MathJax files not found: install the pinned requirements (django-static-mathjax).")
     es5 = Path(next(iter(spec.submodule_search_locations)), "static", "mathjax", "es5")
-    if not (es5 / MATHJAX_BUNDLE).exists():
-        raise RuntimeError(f"MathJax bundle missing at {es5 / MATHJAX_BUNDLE}")
+    if not (es5 / MATHJAX_ENTRY).exists():
+        raise RuntimeError(f"MathJax entry point missing at {es5 / MATHJAX_ENTRY}")
     return es5
 
 
 def use_local_mathjax(app: Sphinx, config: Config) -> None:
     mathjax_source()  # fail early, with a clear message, if the package is missing
-    config.mathjax_path = f"mathjax/{MATHJAX_BUNDLE}"
+    config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
+    config.mathjax3_config = {**MATHJAX_CONFIG, **(config.mathjax3_config or {})}
+
+
+def drop_fontawesome_js(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lighter = FONTAWESOME_JS.sub("", text)
+        if lighter != text:
+            page.write_text(lighter, encoding="utf-8")
 
 
 def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
@@ -80,8 +103,11 @@ def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
     source = mathjax_source()
     target = Path(app.outdir, "_static", "mathjax")
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source / MATHJAX_BUNDLE, target / MATHJAX_BUNDLE)
-    shutil.copytree(source / MATHJAX_FONTS, target / MATHJAX_FONTS, dirs_exist_ok=True)
+    for name in MATHJAX_FILES:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / name, target / name)
+    for name in MATHJAX_DIRS:
+        shutil.copytree(source / name, target / name, dirs_exist_ok=True)
 
 
 def package_hash(srcdir: str | Path, package_dirs: list[str]) -> str:
@@ -112,11 +138,31 @@ def outdated_when_package_changes(app: Sphinx, env: Any, added: set, changed: se
     return sorted(doc for doc in env.found_docs if doc not in added and env.doc2path(doc).suffix == ".ipynb")
 
 
+def describe_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Add a meta description: the page's first paragraph, shortened to about 160 characters."""
+    if doctree is None:
+        return
+    for paragraph in doctree.findall(nodes.paragraph):
+        if next(paragraph.findall(nodes.math), None) is not None:
+            continue  # raw TeX reads badly in a search result
+        text = " ".join(paragraph.astext().split())
+        if len(text) >= 40:
+            break
+    else:
+        return
+    if len(text) > 160:
+        text = text[:157].rsplit(" ", 1)[0] + "…"
+    tag = f'<meta name="description" content="{html.escape(text)}" />'
+    context["metatags"] = context.get("metatags", "") + "\n    " + tag
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", describe_page)
     app.add_config_value("course_package_dirs", ["mlcourse"], "env")
     app.connect("config-inited", key_cache_on_package)
     app.connect("env-get-outdated", outdated_when_package_changes)
     app.connect("config-inited", use_local_mathjax)
     app.connect("build-finished", copy_mathjax)
+    app.connect("build-finished", drop_fontawesome_js)
     app.connect("html-page-context", clean_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

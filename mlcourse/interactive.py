@@ -12,6 +12,7 @@ Unicode symbols), the frame ``<img>`` gets alt text and the slider an accessible
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -21,7 +22,7 @@ from IPython.display import HTML
 from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
 
-from mlcourse.figures import new_figure
+from mlcourse.figures import compact_png, new_figure
 from mlcourse.style import styled
 
 #: Font Awesome icon names used by matplotlib's player, and the symbol shown instead (characters
@@ -38,6 +39,7 @@ ICONS: dict[str, str] = {
     "fa fa-plus": "+",
 }
 
+_FRAME = re.compile(r'"data:image/png;base64,([^"]*)"')
 _STYLESHEET = re.compile(r"<link[^>]*font-awesome[^>]*>\s*", re.IGNORECASE)
 _ICON = re.compile(r'<i class="(fa [^"]+)"></i>')
 
@@ -99,8 +101,16 @@ def scrubber(
     return HTML(offline_player(page, alt=alt, label=label))
 
 
+def _compact_frame(match: re.Match) -> str:
+    """Shrink one embedded frame (see :func:`mlcourse.figures.compact_png`)."""
+    data = re.sub(r"[^A-Za-z0-9+/=]", "", match.group(1))  # drop the JS line continuations
+    small = base64.b64encode(compact_png(base64.b64decode(data))).decode("ascii")
+    return f'"data:image/png;base64,{small}"'
+
+
 def offline_player(page: str, *, alt: str, label: str) -> str:
     """Make matplotlib's ``to_jshtml`` output self-contained and accessible (see module doc)."""
+    page = _FRAME.sub(_compact_frame, page)
     page = _STYLESHEET.sub("", page)
     page = _ICON.sub(lambda m: f'<span aria-hidden="true">{ICONS.get(m.group(1), "•")}</span>', page)
     alt_attr = html.escape(alt, quote=True)

@@ -94,3 +94,22 @@ def test_offline_player_escapes_alt_text():
     assert 'alt="say &quot;hi&quot; \\1"' in out
     assert "cdn" not in out and "▶" in out
     assert np.char.count(out, "<img").item() == 1
+
+
+def test_compact_png_keeps_the_picture_and_shrinks_it():
+    import io
+
+    from PIL import Image
+
+    from mlcourse.figures import compact_png
+
+    fig = new_figure(4, 3)
+    ax = fig.add_subplot()
+    ax.plot(np.linspace(0, 1, 50), np.linspace(0, 1, 50) ** 2)
+    full = Plot(fig, "a curve").to_png(compact=False)
+    small = compact_png(full)
+    assert len(small) < len(full) / 2
+    with Image.open(io.BytesIO(full)) as a, Image.open(io.BytesIO(small)) as b:
+        assert a.size == b.size and b.mode == "P"
+        diff = np.abs(np.asarray(a.convert("RGB"), dtype=int) - np.asarray(b.convert("RGB"), dtype=int))
+        assert diff.mean() < 2.0  # visually the same picture

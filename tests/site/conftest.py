@@ -63,12 +63,25 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(params=["light"])
+def color_scheme(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def page(browser, color_scheme):
+    """A fresh page that records JavaScript errors, console errors, requests and failed responses."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=color_scheme)
     page = context.new_page()
     page.errors = []
+    page.console_errors = []
+    page.requests = []
+    page.failed = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("request", lambda req: page.requests.append(req.url))
+    page.on("requestfailed", lambda req: page.failed.append(f"{req.url} ({req.failure})"))
+    page.on("response", lambda res: page.failed.append(f"{res.url} (HTTP {res.status})") if res.status >= 400 else None)
     yield page
     context.close()
 
