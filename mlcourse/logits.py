@@ -27,7 +27,7 @@ from mlcourse.diagrams import draw_flow
 from mlcourse.feedback import Feedback, correct, wrong
 from mlcourse.figures import Plot, new_figure
 from mlcourse.style import INK, MUTED, PALETTE, styled
-from mlcourse.validation import as_int, as_number, as_rng
+from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
 #: Number of tokens in GPT-2's vocabulary (50,000 merges + 256 bytes + 1 end-of-text token).
 GPT2_VOCAB_SIZE = 50_257
@@ -207,9 +207,11 @@ def entropy(probs, axis: int = -1, unit: str = "nats"):
     """
     if unit not in ("nats", "bits"):
         raise ValueError(f"unit must be 'nats' or 'bits', got {unit!r}")
-    p = as_logits(probs, "probs")
-    if np.isinf(p).any() or (p < 0).any():
-        raise ValueError("probs must be >= 0 and finite")
+    p = as_float_array(probs, "probs")
+    if p.ndim == 0:
+        raise ValueError("probs must have at least one dimension (one probability per option), got a scalar")
+    if (p < 0).any():
+        raise ValueError("probs must be >= 0")
     axis = _axis(axis, p.ndim)
     total = np.sum(p, axis=axis)
     if not np.allclose(total, 1.0, rtol=0, atol=1e-6):
@@ -384,14 +386,17 @@ def sample(
             d = filter_logits(d, top_k=top_k, top_p=top_p)
         # Every row of d has maximum 0, so exp(d) are weights in [0, 1] proportional to the
         # probabilities; scaling u by the total below normalises them.
-        cdf = np.cumsum(np.exp(d), axis=-1).reshape(-1, x.shape[-1])
+        weights = np.exp(d).reshape(-1, x.shape[-1])
+        cdf = np.cumsum(weights, axis=-1)
+        # The last option with positive weight: a draw that rounds up past the end lands there.
+        last = x.shape[-1] - 1 - np.argmax(weights[:, ::-1] > 0, axis=-1)
         n_draws = int(np.prod(draw_shape))
         u = rng.random((cdf.shape[0], n_draws))
         out = np.empty((cdf.shape[0], n_draws), dtype=np.int64)
         for row in range(cdf.shape[0]):
             # side="right" never lands on a zero-probability option (its cdf step is flat).
-            out[row] = np.searchsorted(cdf[row], u[row] * cdf[row, -1], side="right")
-        np.minimum(out, x.shape[-1] - 1, out=out)
+            found = np.searchsorted(cdf[row], u[row] * cdf[row, -1], side="right")
+            out[row] = np.minimum(found, last[row])
         out = out.reshape(batch + draw_shape)
     if out.ndim == 0:
         return int(out)
@@ -404,6 +409,7 @@ def sample(
 EXAMPLE_CONTEXT = "The cat sat on the"
 EXAMPLE_TOKENS: tuple[str, ...] = ("mat", "floor", "sofa", "bed", "roof", "moon")
 EXAMPLE_LOGITS = np.array([4.0, 2.9, 2.5, 2.2, 0.8, -1.5])
+EXAMPLE_LOGITS.setflags(write=False)  # shared by every figure: copy it before changing values
 
 
 def random_vocab_logits(rng: np.random.Generator, vocab_size: int = GPT2_VOCAB_SIZE, scale: float = 4.0) -> np.ndarray:
@@ -627,7 +633,7 @@ def plot_temperature_sweep(
     z = as_logits(logits)
     names = _token_labels(labels, z.size)
     temps = [as_number(t, "temperatures", low=0.0) for t in temperatures]
-    grid = np.geomspace(0.02, 50, 200)
+    grid = np.geomspace(0.02, 50, 100)
     h = np.array([entropy(softmax(z, temperature=t), unit="bits") for t in grid])
     h_max = np.log2(np.isfinite(z).sum())
     fig = new_figure(10, 3.6)

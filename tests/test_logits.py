@@ -1,10 +1,4 @@
 import math
-import os
-import tempfile
-
-# Hypothesis caches into ./.hypothesis by default, which then trips pytest's collection (a
-# warning, hence an error) on the next run; keep its files out of the repository.
-os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "mlcourse-hypothesis"))
 
 import numpy as np
 import pytest
@@ -165,6 +159,10 @@ def test_entropy_rejects_non_distributions():
         L.entropy([0.5, 0.6])
     with pytest.raises(ValueError, match="probs must be >= 0"):
         L.entropy([1.5, -0.5])
+    with pytest.raises(ValueError, match="probs must contain only finite"):
+        L.entropy([np.inf, 0.0])
+    with pytest.raises(ValueError, match="at least one dimension"):
+        L.entropy(1.0)
     with pytest.raises(ValueError, match="unit must be"):
         L.entropy([1.0], unit="dits")
 
@@ -289,6 +287,8 @@ def test_sample_never_draws_filtered_or_masked_tokens():
     assert 1 not in draws
     topk = L.sample(x, np.random.default_rng(0), top_k=2, size=5000)
     assert set(np.unique(topk)) == {2, 3}
+    trailing = L.sample([0.0, 0.0, -np.inf], np.random.default_rng(0), size=20_000)
+    assert set(np.unique(trailing)) == {0, 1}
     topp = L.sample(x, np.random.default_rng(0), top_p=1e-6, size=100)
     assert set(np.unique(topp)) == {2}
 

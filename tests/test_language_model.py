@@ -1,0 +1,151 @@
+import math
+import time
+
+import numpy as np
+import pytest
+import scipy.special
+
+from mlcourse import language_model as lm
+
+
+def test_counts_on_a_tiny_text_derived_by_hand():
+    # "abracadabra", order 3: contexts of length 2 and what followed them
+    #   ab -> r (twice), br -> a (twice), ra -> c, ac -> a, ca -> d, ad -> a, da -> b
+    model = lm.CharNGram(order=3, smoothing=0.0).fit("abracadabra")
+    assert model.vocab == ("a", "b", "c", "d", "r")
+    counts = {ctx: dict(zip(model.vocab, row.tolist(), strict=True)) for ctx, row in model.counts.items()}
+    assert counts["ab"] == {"a": 0, "b": 0, "c": 0, "d": 0, "r": 2}
+    assert counts["br"] == {"a": 2, "b": 0, "c": 0, "d": 0, "r": 0}
+    assert counts["ra"] == {"a": 0, "b": 0, "c": 1, "d": 0, "r": 0}
+    assert counts["da"]["b"] == 1 and sum(counts["da"].values()) == 1
+    # context length 1: "a" is followed by b, c, d, b (the final "a" has no successor)
+    assert counts["a"] == {"a": 0, "b": 2, "c": 1, "d": 1, "r": 0}
+    # context length 0: every character (the unigram counts)
+    assert counts[""] == {"a": 5, "b": 2, "c": 1, "d": 1, "r": 2}
+    assert set(model.counts) == {"", "a", "b", "c", "d", "r", "ab", "br", "ra", "ac", "ca", "ad", "da"}
+    assert model.n_parameters == 13 * 5
+
+
+def test_logits_are_log_smoothed_counts_and_softmax_gives_the_frequencies():
+    model = lm.CharNGram(order=2, smoothing=0.5).fit("aab")
+    # after "a": a once, b once; smoothing 0.5 -> logits log(1.5), log(1.5)
+    np.testing.assert_allclose(model.logits("a"), np.log([1.5, 1.5]))
+    # after "b": never a context -> back off to the unigram counts a: 2, b: 1
+    assert model.context_used("b") == ""
+    np.testing.assert_allclose(model.logits("b"), np.log([2.5, 1.5]))
+    np.testing.assert_allclose(model.probabilities("b"), [2.5 / 4, 1.5 / 4])
+    assert model.logits("xyz").shape == (2,)  # unknown characters back off too
+
+
+def test_zero_smoothing_gives_minus_infinity_to_unseen_characters():
+    model = lm.CharNGram(order=3, smoothing=0.0).fit("abracadabra")
+    logits = model.logits("ab")
+    assert logits[model.vocab.index("r")] == pytest.approx(math.log(2))
+    assert np.isneginf(logits[[0, 1, 2, 3]]).all()
+    np.testing.assert_array_equal(model.probabilities("ab"), [0, 0, 0, 0, 1])
+
+
+def test_back_off_uses_the_longest_seen_suffix():
+    model = lm.CharNGram(order=4).fit("the cat sat")
+    assert model.context_used("xxthe") == "the"
+    assert model.context_used("zhe") == "he"
+    assert model.context_used("q") == ""
+    assert model.context_used("") == ""
+
+
+def test_generation_is_reproducible_and_respects_the_vocabulary():
+    model = lm.CharNGram(order=3).fit(lm.load_corpus())
+    a = model.generate("The ", 80, np.random.default_rng(5), temperature=0.8)
+    b = model.generate("The ", 80, np.random.default_rng(5), temperature=0.8)
+    c = model.generate("The ", 80, np.random.default_rng(6), temperature=0.8)
+    assert a == b and a != c
+    assert len(a) == 80 and set(a) <= set(model.vocab)
+    assert model.generate("The ", 0, np.random.default_rng(0)) == ""
+
+
+def test_greedy_generation_follows_the_most_frequent_path():
+    # after "ab" always "r", after "br" always "a", after "ra" only "c": greedy must spell it out
+    model = lm.CharNGram(order=3, smoothing=0.01).fit("abracadabra")
+    assert model.generate("ab", 5, np.random.default_rng(0), temperature=0) == "racad"
+    # with zero smoothing, sampling at any temperature can only follow seen continuations
+    model0 = lm.CharNGram(order=3, smoothing=0.0).fit("abracadabra")
+    assert model0.generate("ab", 5, np.random.default_rng(1), temperature=3.0) == "racad"
+
+
+def test_sampled_next_characters_follow_the_model_probabilities():
+    model = lm.CharNGram(order=2, smoothing=0.0).fit("aaab" * 5)
+    # after "a": a 10 times, b 5 times -> 2/3, 1/3
+    draws = [model.generate("a", 1, rng) for rng in [np.random.default_rng(s) for s in range(3000)]]
+    assert draws.count("a") / len(draws) == pytest.approx(2 / 3, abs=0.03)
+
+
+def test_cross_entropy_of_text_matches_a_direct_computation():
+    model = lm.CharNGram(order=2, smoothing=1.0).fit("abab")
+    # vocab (a, b); after a: b twice -> p(b|a) = 3/4; after b: a once -> p(a|b) = 2/3
+    # text "aba": -(log 3/4 + log 2/3) / 2
+    assert model.cross_entropy("aba") == pytest.approx(-(math.log(3 / 4) + math.log(2 / 3)) / 2)
+    expected = -scipy.special.log_softmax(model.logits("a"))[1]
+    assert model.cross_entropy("ab") == pytest.approx(expected)
+
+
+def test_corpus_loads_and_fitting_is_fast():
+    text = lm.load_corpus()
+    assert len(lm.words(text)) > 3000
+    start = time.perf_counter()
+    model = lm.CharNGram(order=4).fit(text)
+    assert time.perf_counter() - start < 1.0
+    assert "e" in model.vocab and " " in model.vocab
+
+
+def test_cold_decoding_repeats_and_hot_decoding_invents_words():
+    model = lm.CharNGram(order=4).fit(lm.load_corpus())
+    report = lm.generation_report(model, "The model ", [0.0, 0.5, 2.0], length=400)
+    assert report[0.0]["distinct2"] < 0.3  # greedy loops
+    assert report[2.0]["distinct2"] > 0.9
+    assert report[0.5]["known"] > 0.8
+    assert report[2.0]["known"] < 0.4
+
+
+def test_text_measures_by_hand():
+    assert lm.words("The model's logits, 3 times!") == ["the", "model's", "logits", "times"]
+    assert lm.distinct_ngram_ratio("a b a b a b", 2) == pytest.approx(2 / 5)
+    assert lm.distinct_ngram_ratio("one", 2) == 1.0
+    assert lm.distinct_ngram_ratio("x y z", 1) == 1.0
+    assert lm.known_word_fraction("the qzx model", {"the", "model"}) == pytest.approx(2 / 3)
+    assert lm.known_word_fraction("", {"the"}) == 0.0
+
+
+def test_figures_have_alt_text_and_data():
+    model = lm.CharNGram(order=3, smoothing=0.0).fit("abracadabra")
+    plot = lm.plot_next_char(model, "ab", temperature=1.0)
+    bars = plot.fig.axes[0].patches
+    assert bars[0].get_height() == pytest.approx(1.0)
+    assert "'r'" in plot.alt and "100%" in plot.alt
+    report = lm.generation_report(model, "ab", [0.5, 1.0], length=20, vocabulary={"abracadabra"})
+    plot2 = lm.plot_generation_quality(report)
+    assert len(plot2.fig.axes[0].get_lines()) == 2
+    assert "0.5" in plot2.alt and plot2.to_png().startswith(b"\x89PNG")
+
+
+def test_bad_inputs_raise_clear_errors():
+    with pytest.raises(ValueError, match="order must be >= 1"):
+        lm.CharNGram(order=0)
+    with pytest.raises(ValueError, match="smoothing must be >= 0"):
+        lm.CharNGram(smoothing=-1)
+    with pytest.raises(TypeError, match="text must be a str"):
+        lm.CharNGram().fit(["a", "b"])
+    with pytest.raises(ValueError, match="at least order=3 characters"):
+        lm.CharNGram(order=3).fit("ab")
+    with pytest.raises(RuntimeError, match="call fit"):
+        lm.CharNGram().logits("ab")
+    model = lm.CharNGram().fit("abcabc")
+    with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
+        model.generate("a", 3, rng=0)
+    with pytest.raises(ValueError, match="length must be >= 0"):
+        model.generate("a", -1, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="temperature must be >= 0"):
+        model.generate("a", 3, np.random.default_rng(0), temperature=-1)
+    with pytest.raises(TypeError, match="context must be a str"):
+        model.logits(3)
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        model.cross_entropy("abz")
