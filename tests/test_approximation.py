@@ -1,0 +1,168 @@
+import math
+
+import numpy as np
+import pytest
+import scipy.linalg
+
+from mlcourse import approximation as ap
+
+
+def test_relu_step_and_sine():
+    np.testing.assert_array_equal(ap.relu([-2.0, 0.0, 3.0]), [0.0, 0.0, 3.0])
+    np.testing.assert_array_equal(ap.step([-1e-12, 0.0, 2.0]), [0.0, 1.0, 1.0])
+    np.testing.assert_allclose(ap.sine([0.0, math.pi / 2]), [0.0, 1.0])
+    with pytest.raises(ValueError, match="z must contain only finite"):
+        ap.relu([np.nan])
+
+
+def test_random_hidden_layer_puts_kinks_inside_and_nests():
+    w, b = ap.random_hidden_layer(50, np.random.default_rng(1))
+    kinks = -b / w
+    assert w.shape == b.shape == (50,)
+    assert np.all((kinks >= -math.pi) & (kinks <= math.pi))
+    assert np.all((np.abs(w) >= 0.5) & (np.abs(w) <= 2.0))
+    w5, b5 = ap.random_hidden_layer(5, np.random.default_rng(1))
+    np.testing.assert_array_equal(w5, w[:5])
+    np.testing.assert_array_equal(b5, b[:5])
+    with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
+        ap.random_hidden_layer(5, 1)
+    with pytest.raises(ValueError, match="n_hidden must be >= 1"):
+        ap.random_hidden_layer(0, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="low < high"):
+        ap.random_hidden_layer(3, np.random.default_rng(0), interval=(1.0, 1.0))
+
+
+def test_network_is_the_formula_and_counts_3k_plus_1():
+    net = ap.ReLUNetwork(np.array([1.0, -2.0]), np.array([0.0, 1.0]), np.array([3.0, 0.5]), -1.0)
+    x = np.array([-1.0, 0.0, 2.0])
+    # 3 relu(x) + 0.5 relu(-2x + 1) - 1
+    expected = 3 * np.maximum(x, 0) + 0.5 * np.maximum(-2 * x + 1, 0) - 1
+    np.testing.assert_allclose(net(x), expected)
+    assert net.n_hidden == 2 and net.n_parameters == 7
+    np.testing.assert_allclose(net.kinks, [0.0, 0.5])
+
+
+def test_fit_output_layer_agrees_with_scipy_least_squares():
+    rng = np.random.default_rng(2)
+    x = np.linspace(-3, 3, 40)
+    y = np.cos(x) + 0.1 * rng.standard_normal(40)
+    w, b = ap.random_hidden_layer(6, rng)
+    net = ap.fit_output_layer(x, y, w, b)
+    design = np.column_stack([np.maximum(np.outer(x, w) + b, 0), np.ones_like(x)])
+    reference, *_ = scipy.linalg.lstsq(design, y)
+    np.testing.assert_allclose(np.append(net.output_weights, net.output_bias), reference, atol=1e-9)
+
+
+def test_fit_recovers_a_network_it_can_represent_exactly():
+    x = np.linspace(-3, 3, 50)
+    w, b = np.array([1.0, -1.0, 0.5]), np.array([0.5, 1.0, 0.0])
+    truth = ap.ReLUNetwork(w, b, np.array([2.0, -1.0, 3.0]), 0.25)
+    net = ap.fit_output_layer(x, truth(x), w, b)
+    np.testing.assert_allclose(net.output_weights, truth.output_weights, atol=1e-9)
+    assert net.output_bias == pytest.approx(0.25)
+
+
+def test_fit_output_layer_rejects_bad_input():
+    with pytest.raises(ValueError, match="same length"):
+        ap.fit_output_layer([1.0, 2.0], [1.0], [1.0], [0.0])
+    with pytest.raises(ValueError, match="input_weights and input_biases"):
+        ap.fit_output_layer([1.0, 2.0], [1.0, 2.0], [1.0, 2.0], [0.0])
+    with pytest.raises(ValueError, match="non-zero"):
+        ap.fit_output_layer([1.0, 2.0], [1.0, 2.0], [0.0], [0.0])
+
+
+def test_network_is_linear_between_kinks():
+    net = ap.fit_random_relu(ap.grid(200), ap.sine(ap.grid(200)), 5, np.random.default_rng(0))
+    edges = np.sort(np.concatenate([net.kinks, ap.INTERVAL]))
+    lo, hi = edges[np.argmax(np.diff(edges))], edges[np.argmax(np.diff(edges)) + 1]
+    x = np.linspace(lo + 1e-6, hi - 1e-6, 7)
+    np.testing.assert_allclose(np.diff(net(x), 2), 0.0, atol=1e-9)
+
+
+def test_evenly_spaced_kinks_beat_the_interpolation_bound():
+    # With kinks at the k nodes -pi + j h (h = 2 pi / k), the span of the units plus a constant
+    # holds the piecewise-linear interpolant of sin, whose error is at most h^2 / 8 * max|sin''|.
+    # Least squares can only do better on its training grid.
+    for k in (4, 8, 16, 32):
+        h = 2 * math.pi / k
+        kinks = np.linspace(-math.pi, math.pi, k + 1)[:-1]
+        x = ap.grid(1000)
+        net = ap.fit_output_layer(x, ap.sine(x), np.ones(k), -kinks)
+        assert np.sqrt(np.mean((net(x) - ap.sine(x)) ** 2)) <= h**2 / 8
+
+
+def test_sine_error_falls_with_width_on_average():
+    curve = ap.approximation_errors("sine", [2, 4, 8, 16, 32, 64], np.random.default_rng(0), n_train=400, n_repeats=4)
+    mean = curve.rms.mean(axis=1)
+    assert np.all(np.diff(mean) < 0)
+    assert mean[-1] < 0.01
+    np.testing.assert_array_equal(curve.n_parameters, [7, 13, 25, 49, 97, 193])
+
+
+def test_a_continuous_network_misses_the_step_by_half_the_jump():
+    # Any continuous g has |g(0) - 1| + |g(0-) - 0| >= 1, so its largest error is >= 1/2.
+    for k in (4, 32, 128):
+        net = ap.fit_random_relu(ap.grid(1000), ap.step(ap.grid(1000)), k, np.random.default_rng(k))
+        left, right = net(np.array([-1e-12, 0.0]))
+        assert max(abs(left - 0.0), abs(right - 1.0)) >= 0.5 - 1e-6
+
+
+def test_train_test_errors_interpolate_without_learning_the_curve():
+    result = ap.train_test_errors([2, 256], np.random.default_rng(1), n_repeats=3)
+    assert result.x_train.shape == result.y_train.shape == (12,)
+    assert np.all(result.train_rms[1] < 1e-8)
+    assert np.all(result.test_rms[1] > 0.1)
+    with pytest.raises(ValueError, match="noise must be >= 0"):
+        ap.train_test_errors([2], np.random.default_rng(0), noise=-1)
+
+
+def test_unknown_target_is_named():
+    with pytest.raises(ValueError, match=r"target must be one of \['sine', 'step'\]"):
+        ap.approximation_errors("cosine", [2], np.random.default_rng(0))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        ap.plot_why_networks_work,
+        lambda: ap.plot_fit(8),
+        lambda: ap.plot_fit(16, target="step"),
+        lambda: ap.plot_error_vs_parameters(
+            [ap.approximation_errors("sine", [2, 8], np.random.default_rng(0), n_train=100, n_repeats=2)]
+        ),
+        lambda: ap.plot_fit_vs_generalise(ap.train_test_errors([2, 64], np.random.default_rng(0), n_repeats=2)),
+    ],
+)
+def test_every_figure_has_axes_and_alt_text(make):
+    plot = make()
+    assert plot.fig.axes
+    assert len(plot.alt) > 60
+    assert plot.to_png().startswith(b"\x89PNG")
+
+
+def test_plot_fit_draws_the_fitted_network():
+    plot = ap.plot_fit(8)
+    network_line = plot.fig.axes[0].get_lines()[1]
+    x, y = network_line.get_data()
+    net = ap.fit_random_relu(ap.grid(1000), ap.sine(ap.grid(1000)), 8, np.random.default_rng(0))
+    np.testing.assert_allclose(y, net(x))
+    assert "8 units (25 parameters)" in plot.alt
+
+
+def test_why_diagram_sums_the_drawn_units():
+    plot = ap.plot_why_networks_work(8)
+    many, total = plot.fig.axes[1], plot.fig.axes[2]
+    parts = sum(line.get_ydata() for line in many.get_lines())
+    summed = total.get_lines()[1].get_ydata()
+    offset = summed - parts
+    np.testing.assert_allclose(offset, offset[0])  # the sum of the drawn units plus one constant
+    assert "25 parameters" in plot.alt
+
+
+def test_check_relu_network_facts():
+    assert ap.check_relu_network_facts(61, 20).ok
+    assert "output bias" in ap.check_relu_network_facts(60, 20).message
+    assert "three numbers per hidden unit" in ap.check_relu_network_facts(41, 20).message
+    assert "not the maximum" in ap.check_relu_network_facts(61, 40).message
+    assert not ap.check_relu_network_facts(61.0, 20).ok
+    assert ap.check_relu_network_facts(31, 10, n_hidden=10).ok
