@@ -1,0 +1,354 @@
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from mlcourse import determinism as det
+
+# --------------------------------------------------------------------------- seeds and streams
+
+
+def test_same_seed_same_dice_different_seed_different_dice():
+    a = det.roll_dice(np.random.default_rng(7), 20)
+    b = det.roll_dice(np.random.default_rng(7), 20)
+    c = det.roll_dice(np.random.default_rng(8), 20)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert a.shape == (20,) and a.min() >= 1 and a.max() <= 6
+
+
+def test_dice_are_fair_over_many_rolls():
+    rolls = det.roll_dice(np.random.default_rng(0), 6000)
+    counts = np.bincount(rolls, minlength=7)[1:]
+    # chi-square goodness of fit against the uniform distribution on 1..6
+    assert stats.chisquare(counts).pvalue > 0.001
+
+
+def test_a_helper_sharing_the_generator_shifts_every_later_number():
+    quiet = det.roll_dice(np.random.default_rng(3), 5)
+    rng = np.random.default_rng(3)
+    det.jitter([1.0, 2.0], rng)
+    shifted = det.roll_dice(rng, 5)
+    assert not np.array_equal(quiet, shifted)
+    # and the jitter itself is small, centred noise of the requested scale
+    noisy = det.jitter(np.zeros(4000), np.random.default_rng(1), scale=0.5)
+    assert abs(noisy.mean()) < 0.05 and abs(noisy.std() - 0.5) < 0.03
+
+
+def test_spawned_streams_are_reproducible_independent_and_isolated():
+    first = det.spawn_generators(11, 3)
+    again = det.spawn_generators(11, 3)
+    draws = [g.random(5) for g in first]
+    for g, d in zip(again, draws, strict=True):
+        np.testing.assert_array_equal(g.random(5), d)
+    assert len({tuple(d) for d in draws}) == 3
+    # Extra draws on stream 0 leave stream 1 exactly as it was.
+    streams = det.spawn_generators(11, 3)
+    streams[0].random(1000)
+    np.testing.assert_array_equal(streams[1].random(5), draws[1])
+    # Same as numpy's own recipe.
+    children = np.random.SeedSequence(11).spawn(3)
+    np.testing.assert_array_equal(np.random.default_rng(children[2]).random(5), draws[2])
+
+
+def test_run_records_reproduce_and_new_seed_is_a_big_int():
+    record = det.run_experiment(2024)
+    assert record == det.run_experiment(record.seed)
+    assert record != det.run_experiment(2025)
+    seed = det.new_seed()
+    assert isinstance(seed, int) and seed >= 0
+    assert det.run_experiment(seed) == det.run_experiment(seed)
+
+
+def test_seed_helpers_leave_the_global_state_alone():
+    before = det.global_random_state()
+    det.roll_dice(np.random.default_rng(0), 3)
+    det.spawn_generators(0, 2)
+    det.run_experiment(0)
+    after = det.global_random_state()
+    assert det.same_random_state(before, after)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: det.roll_dice(0, 3), TypeError, "rng must be a numpy.random.Generator"),
+        (lambda: det.roll_dice(np.random.default_rng(0), 0), ValueError, "n must be >= 1"),
+        (lambda: det.spawn_generators(-1, 2), ValueError, "seed must be >= 0"),
+        (lambda: det.spawn_generators(0, 1.5), TypeError, "n must be an integer"),
+        (lambda: det.jitter([1.0], np.random.default_rng(0), scale=-1), ValueError, "scale must be >= 0"),
+        (lambda: det.run_experiment("7"), TypeError, "seed must be an integer"),
+    ],
+)
+def test_bad_inputs_raise_clear_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+# --------------------------------------------------------------------------- floating point
+
+
+def test_floating_point_addition_is_not_associative():
+    assert (0.1 + 0.2) + 0.3 != 0.1 + (0.2 + 0.3)
+    sums = det.summation_orders([1e16, 1.0, -1e16])
+    # left to right: 1e16 + 1 rounds back to 1e16 (spacing there is 2), so the 1 is lost
+    assert sums["loop, left to right"] == 0.0
+    # right to left: -1e16 + 1 rounds to -1e16 as well
+    assert sums["loop, right to left"] == 0.0
+    assert sums["math.fsum (exact)"] == 1.0
+
+
+def test_summation_orders_agree_on_exact_inputs_and_fsum_is_exact():
+    sums = det.summation_orders([0.5, 0.25, 0.125, 1.0])  # powers of two: every order is exact
+    assert set(sums.values()) == {1.875}
+    assert list(sums) == list(det.SUM_ORDERS)
+    values = np.random.default_rng(4).normal(size=500) * 10.0 ** np.random.default_rng(5).integers(-4, 5, 500)
+    sums = det.summation_orders(values)
+    # fsum equals the exact rational sum rounded once
+    from fractions import Fraction
+
+    exact = float(sum(Fraction(v) for v in values.tolist()))
+    assert sums["math.fsum (exact)"] == exact
+    assert sums["np.sum (pairwise)"] == float(np.sum(values))
+    assert len(set(sums.values())) > 1
+
+
+def test_ulps_from_counts_representable_steps():
+    x = 0.6
+    assert det.ulps_from(math.nextafter(math.nextafter(x, 1), 1), x) == 2.0
+    assert det.ulps_from(x, x) == 0.0
+
+
+def test_near_tie_logits_flip_the_greedy_choice():
+    values = np.random.default_rng(4).normal(size=1000) * 10.0 ** np.random.default_rng(5).integers(-4, 5, 1000)
+    sums = det.summation_orders(values)
+    a, b = det.near_tie_logits(values, "np.sum (pairwise)", "loop, left to right")
+    assert a[0] == sums["np.sum (pairwise)"] and b[0] == sums["loop, left to right"]
+    assert a[1] == b[1]
+    assert np.argmax(a) != np.argmax(b)
+    assert abs(a[0] - a[1]) < 1e-9 * abs(a[0])  # the logits are tied to ~1e-16 relative
+
+
+def test_near_tie_logits_rejects_equal_sums_and_unknown_orders():
+    with pytest.raises(ValueError, match="equal or adjacent floats"):
+        det.near_tie_logits([1.0, 2.0], "np.sum (pairwise)", "loop, left to right")
+    with pytest.raises(ValueError, match="order_b must be one of"):
+        det.near_tie_logits([1.0, 2.0], "np.sum (pairwise)", "backwards")
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def test_fit_line_matches_scipy_linregress():
+    x, y = det.sample_population(np.random.default_rng(0), 30)
+    w, b = det.fit_line(x, y)
+    ref = stats.linregress(x, y)
+    assert w == pytest.approx(ref.slope, rel=1e-12)
+    assert b == pytest.approx(ref.intercept, rel=1e-12)
+
+
+def test_fit_line_recovers_an_exact_line_by_hand():
+    assert det.fit_line([0.0, 1.0, 2.0], [1.0, 3.0, 5.0]) == pytest.approx((2.0, 1.0))
+
+
+def test_fit_line_rejects_degenerate_input():
+    with pytest.raises(ValueError, match="at least two distinct"):
+        det.fit_line([1.0, 1.0], [0.0, 2.0])
+    with pytest.raises(ValueError, match="same length"):
+        det.fit_line([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="at least 2 points"):
+        det.fit_line([1.0], [1.0])
+
+
+def test_fits_vary_between_samples_and_centre_on_the_truth():
+    fits = det.fit_many_samples(np.random.default_rng(1), n_samples=400, size=12)
+    assert fits.shape == (400, 2)
+    assert fits[:, 0].std() > 0.05  # the slope changes from sample to sample
+    # Least squares is unbiased: the average estimate is close to (2, 1).
+    assert fits[:, 0].mean() == pytest.approx(det.TRUE_W, abs=0.05)
+    assert fits[:, 1].mean() == pytest.approx(det.TRUE_B, abs=0.15)
+    # Closed form: the slope's standard error is sigma / sqrt(sum (x - xbar)^2); with x uniform on
+    # [0, 5] and n = 12, E[sum (x - xbar)^2] = (n - 1) * 25 / 12, so the spread is about 0.3.
+    expected_sd = det.NOISE_SD / math.sqrt(11 * 25 / 12)
+    assert fits[:, 0].std() == pytest.approx(expected_sd, rel=0.25)
+    np.testing.assert_array_equal(fits, det.fit_many_samples(np.random.default_rng(1), 400, 12))
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        det.plot_three_systems,
+        lambda: det.plot_summation_orders([0.1, 0.2, 0.3, 1e16, -1e16]),
+        lambda: det.plot_sample_fits(np.random.default_rng(0)),
+    ],
+)
+def test_every_figure_has_axes_and_alt_text(make):
+    plot = make()
+    assert plot.fig.axes
+    assert len(plot.alt) > 60
+    assert plot.to_png().startswith(b"\x89PNG")
+
+
+def test_three_systems_diagram_names_all_three():
+    plot = det.plot_three_systems()
+    texts = " ".join(t.get_text() for t in plot.fig.axes[0].texts)
+    for word in ("Deterministic", "Probabilistic", "Statistical", "random seed"):
+        assert word in texts
+    for word in ("Deterministic", "Probabilistic", "Statistical"):
+        assert word.lower() in plot.alt.lower()
+
+
+def test_sample_fits_figure_draws_one_fitted_line_per_sample():
+    plot = det.plot_sample_fits(np.random.default_rng(3), n_samples=4, size=10)
+    left, right = plot.fig.axes
+    assert len(left.get_lines()) == 4 + 1  # four fits and the true line
+    offsets = right.collections[0].get_offsets()
+    rng = np.random.default_rng(3)
+    expected = [det.fit_line(*det.sample_population(rng, 10)) for _ in range(4)]
+    np.testing.assert_allclose(offsets, expected)
+
+
+def test_summation_figure_reports_ulp_offsets():
+    plot = det.plot_summation_orders([1e16, 1.0, -1e16])
+    # exact sum 1.0; both loops give 0.0, one ulp(1.0) = 2.2e-16, so about -4.5e15 ulps
+    assert "math.fsum (exact) +0" in plot.alt
+    assert "loop, left to right -4503599627370496" in plot.alt
+
+
+# --------------------------------------------------------------------------- checkers
+
+
+def _good_experiment(seed):
+    rng = np.random.default_rng(seed)
+    return rng.integers(1, 7, size=5)
+
+
+def _global_experiment(seed):
+    np.random.seed(seed)  # noqa: NPY002 (the trap the checker must catch)
+    return np.random.randint(1, 7, size=5)  # noqa: NPY002
+
+
+def test_check_reproducible_accepts_a_local_generator():
+    assert det.check_reproducible(_good_experiment).ok
+
+
+def test_check_reproducible_catches_shared_and_global_state_and_restores_it():
+    shared = np.random.default_rng(0)
+    verdict = det.check_reproducible(lambda seed: shared.random(3))
+    assert not verdict.ok and "twice gave different results" in verdict.message
+    before = det.global_random_state()
+    verdict = det.check_reproducible(_global_experiment)
+    assert not verdict.ok and "global random state" in verdict.message
+    assert det.same_random_state(before, det.global_random_state())
+    verdict = det.check_reproducible(lambda seed: np.random.default_rng(0).random(3))
+    assert not verdict.ok and "different seeds gave the same result" in verdict.message
+    assert not det.check_reproducible(42).ok
+    assert "return the numbers" in det.check_reproducible(lambda seed: "dice").message
+    assert "raised ZeroDivisionError" in det.check_reproducible(lambda seed: 1 / 0).message
+
+
+def test_check_non_associative():
+    assert det.check_non_associative(0.1, 0.2, 0.3).ok
+    # (1e16 - 1e16) + 1 = 1, but -1e16 + 1 rounds to -1e16 (float spacing there is 2), so the other order gives 0
+    assert det.check_non_associative(1e16, -1e16, 1.0).ok
+    verdict = det.check_non_associative(1.0, 2.0, 3.0)
+    assert not verdict.ok and "are equal" in verdict.message
+    assert "must be a real number" in det.check_non_associative("a", 1.0, 2.0).message
+
+
+def test_check_streams():
+    def good(seed, n):
+        return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(n)]
+
+    assert det.check_streams(good).ok
+    same = det.check_streams(lambda seed, n: [np.random.default_rng(seed) for _ in range(n)])
+    assert not same.ok and "spawn" in same.message
+    shifted = det.check_streams(lambda seed, n: [np.random.default_rng(seed + i) for i in range(n)])
+    assert not shifted.ok and "neighbouring seeds share streams" in shifted.message
+    assert "expected 3" in det.check_streams(lambda seed, n: good(seed, 2)).message
+    assert not det.check_streams(lambda seed, n: [0, 1, 2]).ok
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+class _DiceLM:
+    """A stand-in language model: its "text" is the rolls drawn from the generator it is given."""
+
+    def generate(self, prompt, length, rng, temperature=1.0):
+        if temperature == 0:
+            return "6" * length  # greedy: the same text whatever the generator
+        return "".join(str(v) for v in rng.integers(1, 7, size=length))
+
+
+def test_sample_continuations_uses_one_fresh_generator_per_seed():
+    runs = det.sample_continuations(_DiceLM(), "x", 4, 1.0, [5, 6, 5])
+    expected = ["".join(str(v) for v in np.random.default_rng(s).integers(1, 7, size=4)) for s in (5, 6, 5)]
+    assert runs == expected
+    assert runs[0] == runs[2]
+    assert det.sample_continuations(_DiceLM(), "x", 3, 0.0, range(4)) == ["666"] * 4
+
+
+def test_sample_continuations_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="temperature must be >= 0"):
+        det.sample_continuations(_DiceLM(), "x", 3, -0.5, [0])
+    with pytest.raises(ValueError, match="seeds must contain at least one seed"):
+        det.sample_continuations(_DiceLM(), "x", 3, 1.0, [])
+    with pytest.raises(ValueError, match="length must be >= 1"):
+        det.sample_continuations(_DiceLM(), "x", 0, 1.0, [0])
+
+
+def test_continuation_counts_ranks_by_count_then_text():
+    assert det.continuation_counts(["b", "a", "b", "c", "a", "b"]) == [("b", 3), ("a", 2), ("c", 1)]
+    assert det.continuation_counts(["z", "y"]) == [("y", 1), ("z", 1)]
+
+
+@pytest.fixture(scope="module")
+def lm():
+    from mlcourse.language_model import CharNGram, load_corpus
+
+    return CharNGram(order=4).fit(load_corpus())
+
+
+def test_real_model_is_deterministic_at_zero_and_spreads_above(lm):
+    greedy = det.sample_continuations(lm, "the ", 6, 0.0, range(20))
+    assert len(set(greedy)) == 1
+    warm = det.sample_continuations(lm, "the ", 6, 1.0, range(20))
+    assert len(set(warm)) > 5
+    assert warm == det.sample_continuations(lm, "the ", 6, 1.0, range(20))
+
+
+def test_decoding_spread_figure_counts_every_run(lm):
+    plot = det.plot_decoding_spread(lm, "the ", length=4, temperature=1.0, seeds=range(25))
+    left, right = plot.fig.axes[:2]
+    assert sum(p.get_width() for p in right.patches) == 25 and len(right.patches) == 1
+    warm = det.sample_continuations(lm, "the ", 4, 1.0, range(25))
+    ranked = det.continuation_counts(warm)
+    assert [p.get_width() for p in left.patches] == [c for _, c in ranked[:8]]
+    assert f"{len(set(warm))} different continuations" in left.get_title()
+    assert "temperature 0" in plot.alt and "same continuation" in plot.alt
+    with pytest.raises(ValueError, match="temperature must be > 0"):
+        det.plot_decoding_spread(lm, "the ", temperature=0.0)
+
+
+def test_widget_figure_matches_its_settings(lm):
+    plot = det.plot_decoding(lm, "the ", seed=3, temperature=0.0, n_samples=10, length=4)
+    ax = plot.fig.axes[0]
+    assert [p.get_width() for p in ax.patches] == [10]
+    assert "1 distinct continuation" in ax.get_title() and "seeds 3–12" in ax.get_title()
+    plot = det.plot_decoding(lm, "the ", seed=3, temperature=1.5, n_samples=10, length=4)
+    runs = det.sample_continuations(lm, "the ", 4, 1.5, range(3, 13))
+    assert sum(p.get_width() for p in plot.fig.axes[0].patches) == sum(c for _, c in det.continuation_counts(runs)[:8])
+    assert f"{len(set(runs))} distinct" in plot.alt
+
+
+def test_check_streams_reports_exceptions():
+    def broken(seed, n):
+        raise RuntimeError("boom")
+
+    verdict = det.check_streams(broken)
+    assert not verdict.ok and "RuntimeError: boom" in verdict.message
