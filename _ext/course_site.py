@@ -11,6 +11,8 @@
 - Pages stay light: the theme's 1.5 MB ``fontawesome.js`` is dropped; its icons still show,
   drawn from the Font Awesome web font that the theme's stylesheet already loads.
 - Every page gets a ``<meta name="description">`` made from its first paragraph.
+- The glossary also reads MyST definition-list entries (``Term`` then ``  : definition``), the
+  form jupyterlab-myst renders in JupyterLab, so one glossary source reads well in both.
 - Builds are never stale: Jupyter Book's execution cache keys on notebook code only, so a
   change in ``mlcourse`` used to leave old outputs in the site. The cache now lives in a folder
   named after a hash of the helper package (``course_package_dirs``, default ``mlcourse``), and
@@ -32,8 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.domains.std import Glossary
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -156,7 +160,17 @@ def describe_page(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["metatags"] = context.get("metatags", "") + "\n    " + tag
 
 
+class DefinitionListGlossary(Glossary):
+    """Sphinx's glossary, also accepting ``  : definition`` lines (MyST definition lists)."""
+
+    def run(self) -> list:
+        lines = [re.sub(r"^(\s+): ", r"\1  ", line) for line in self.content]
+        self.content = StringList(lines, items=self.content.items)
+        return super().run()
+
+
 def setup(app: Sphinx) -> dict:
+    app.add_directive_to_domain("std", "glossary", DefinitionListGlossary, override=True)
     app.connect("html-page-context", describe_page)
     app.add_config_value("course_package_dirs", ["mlcourse"], "env")
     app.connect("config-inited", key_cache_on_package)

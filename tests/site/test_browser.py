@@ -25,7 +25,6 @@ CHAPTERS = re.findall(r"-\s*file:\s*(chapters/\S+)", TOC)
 PAGES = ["intro", *CHAPTERS, "search", "genindex", "404"]
 AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 PAGE_BUDGET_BYTES = 2_000_000
-WEIGHTS: dict[str, tuple[int, int]] = {}
 
 
 def notebook_text(chapter: str) -> str:
@@ -38,16 +37,6 @@ def open_page(page, site_url: str, path: str):
     assert response is not None and response.ok, f"{path} did not load: {response and response.status}"
     page.wait_for_load_state("networkidle")
     return response
-
-
-@pytest.fixture(scope="module", autouse=True)
-def weight_report():
-    yield
-    if WEIGHTS:
-        rows = [f"| {p} | {own / 1000:.0f} | {total / 1000:.0f} |" for p, (own, total) in sorted(WEIGHTS.items())]
-        lines = ["| page | page kB (HTML + images) | first visit kB (with theme assets) |", "|---|---:|---:|", *rows]
-        (SCREENSHOTS.parent / "page-weights.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print("\nPage weights (bytes loaded on first visit):\n" + "\n".join(lines))
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -68,10 +57,9 @@ def test_page_is_healthy_self_contained_and_light(page, site_url, name):
     dead = page.locator(".jupyter-widgets, .widget-area, script[type^='application/vnd.jupyter.widget']").count()
     assert dead == 0, f"{name}: {dead} live-widget leftovers would show as dead controls"
     # The page's own weight: its HTML (with the slider frames inlined) and its images. Theme
-    # scripts, styles and fonts are shared by every page and cached after the first visit, so
-    # they are reported (first visit) but not counted against the page.
+    # scripts, styles and fonts are shared by every page and cached after the first visit;
+    # `make bench` reports both numbers for every page.
     own = sum(len(r.body()) for r in responses if r.ok and r.request.resource_type in {"document", "image"})
-    WEIGHTS[name] = (own, sum(len(r.body()) for r in responses if r.ok))
     assert own < PAGE_BUDGET_BYTES, f"{name} weighs {own / 1e6:.2f} MB (budget 2 MB)"
 
 
