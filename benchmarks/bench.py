@@ -139,7 +139,7 @@ def page_weights(site: Path) -> list[tuple[str, int, int]]:
             if urlparse(ref).scheme or ref.endswith(".html") or ref in seen:
                 continue
             seen.add(ref)
-            target = (page.parent / ref).resolve()
+            target = (site / ref.lstrip("/") if ref.startswith("/") else page.parent / ref).resolve()
             if target.is_file():
                 total += target.stat().st_size
                 if target.suffix in {".png", ".svg", ".jpg", ".gif"}:

@@ -473,3 +473,13 @@ def test_check_temperature_and_nucleus():
     assert "most likely tokens first" in L.check_nucleus([0, 1, 3]).message
     assert "<= 3" in L.check_nucleus([7]).message
     assert "list of integers" in L.check_nucleus([0.5]).message
+
+
+def test_softmax_family_never_modifies_its_input():
+    logits = np.array([[3.0, -1.0, 0.5], [1e300, -1e300, 0.0]])
+    before = logits.copy()
+    L.softmax(logits)
+    L.softmax(logits, temperature=0.5)
+    L.log_softmax(logits)
+    L.logsumexp(logits)
+    np.testing.assert_array_equal(logits, before)
