@@ -14,7 +14,7 @@ export MPLBACKEND := Agg
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: help install book test lint unit build-clean browser bench lab serve clean
+.PHONY: help install book test lint unit build-clean browser lab-test bench lab serve clean
 
 help:
 	@echo "make book   build the site into _build/html (executes every chapter)"
@@ -37,16 +37,16 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Open $(CURDIR)/_build/html/index.html (or run: make serve)"
 
-test: lint unit build-clean browser
+test: lint unit build-clean browser lab-test
 	@echo "All checks passed."
 
 lint: $(STAMP)
-	$(BIN)/ruff check mlcourse tests chapters _ext benchmarks
-	$(BIN)/ruff format --check mlcourse tests chapters _ext benchmarks
+	$(BIN)/ruff check mlcourse tests chapters _ext benchmarks lab
+	$(BIN)/ruff format --check mlcourse tests chapters _ext benchmarks lab
 
 # Unit tests of mlcourse, notebook hygiene, and every chapter executed by nbval, two workers.
 unit: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env tests chapters --ignore=tests/site
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env tests chapters --ignore=tests/site --ignore=tests/lab
 
 # Jupyter Book's cache keys on notebook code only, so the test build always starts empty.
 build-clean: $(STAMP)
@@ -54,14 +54,18 @@ build-clean: $(STAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
 browser: $(STAMP)
-	$(BIN)/python -m pytest tests/site
+	$(BIN)/python -m pytest -n 2 --dist load tests/site
 
 # A benchmark, not a test: it prints a table against the budgets and never fails on them.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --runs 3
 
+# Every chapter run in a real JupyterLab in Chromium: widgets, MyST rendering, folded hidden cells.
+lab-test: $(STAMP)
+	$(BIN)/python -m pytest tests/lab
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ip=$(HOST) chapters/01_model_as_function.ipynb
+	$(BIN)/jupyter lab --config=lab/jupyter_lab_config.py --ip=$(HOST) chapters/01_model_as_function.ipynb
 
 serve:
 	@test -f _build/html/index.html || { echo "No site yet: run 'make book' first."; exit 1; }

@@ -139,7 +139,8 @@ def outdated_when_package_changes(app: Sphinx, env: Any, added: set, changed: se
     if getattr(env, "course_package_hash", None) == app.course_package_hash:
         return []
     env.course_package_hash = app.course_package_hash
-    return sorted(doc for doc in env.found_docs if doc not in added and env.doc2path(doc).suffix == ".ipynb")
+    # Any page may execute code that uses the package (chapters, and intro.md as a MyST notebook).
+    return sorted(doc for doc in env.found_docs if doc not in added)
 
 
 def describe_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:

@@ -7,26 +7,16 @@ Run after a build (`make test` builds first). Playwright drives the system Chrom
 from __future__ import annotations
 
 import functools
-import os
-import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from chromium import chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -48,19 +38,9 @@ def site_url():
 
 
 @pytest.fixture(scope="session")
-def browser():
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}. Install Debian's package: "
-            "`sudo apt-get update && sudo apt-get install -y chromium` (or set CHROMIUM=/path/to/chromium). "
-            "Do not run `playwright install`."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def browser(tmp_path_factory):
+    with chromium(tmp_path_factory.mktemp("chromium-home")) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(params=["light"])
