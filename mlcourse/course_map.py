@@ -79,7 +79,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         4,
         "04_determinism",
         "Deterministic, probabilistic, statistical",
-        "Deterministic,\nprobabilistic,\nstatistical",
+        "Three types\nof systems",
         ("random seed", "probabilistic", "statistical"),
     ),
     Chapter(
