@@ -53,8 +53,22 @@ def median_time(fn: Callable[[], object], runs: int) -> float:
 
 
 def execute_notebook(path: Path) -> None:
+    """Run a notebook in a fresh kernel; the kernel's start-up chatter on stderr is shown only on failure."""
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    with tempfile.TemporaryFile() as log:
+        saved = os.dup(2)
+        os.dup2(log.fileno(), 2)  # the kernel inherits this file descriptor
+        try:
+            client.execute()
+        except Exception:
+            os.dup2(saved, 2)
+            log.seek(0)
+            sys.stderr.write(log.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def chapters() -> list[Path]:
