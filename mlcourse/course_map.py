@@ -348,9 +348,9 @@ _STYLE = """<style>
 .mlcourse-quiz-feedback { margin: 0.4rem 0 0 0; padding-left: 0.6rem; border-left: 4px solid transparent; }
 .mlcourse-quiz-feedback:empty { display: none; }
 html[data-theme="dark"] .mlcourse-quiz { color-scheme: light; }
-.mlcourse-quiz-feedback[data-verdict="correct"] { border-left-color: #009E73; }
-.mlcourse-quiz-feedback[data-verdict="wrong"] { border-left-color: #D55E00; }
-</style>"""
+.mlcourse-quiz-feedback[data-verdict="correct"] { border-left-color: CORRECT; }
+.mlcourse-quiz-feedback[data-verdict="wrong"] { border-left-color: WRONG; }
+</style>""".replace("CORRECT", PALETTE["green"]).replace("WRONG", PALETTE["vermillion"])
 
 _SCRIPT = """<script>
 (function () {

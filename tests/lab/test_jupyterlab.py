@@ -268,8 +268,6 @@ def test_live_widgets_render_and_a_slider_changes_its_figure(chapter):
     assert len(widget_cells) >= len(sources), (
         f"{chapter.name}: {len(sources)} cells call interact but only {len(widget_cells)} produced a widget"
     )
-    if not widget_cells:
-        pytest.skip(f"{chapter.name} has no live widget")
     page = chapter.page
     for cell in widget_cells:
         node = chapter.cell(cell["index"])
@@ -291,7 +289,7 @@ def test_live_widgets_render_and_a_slider_changes_its_figure(chapter):
 
     cell = next((c for c in widget_cells if chapter.cell(c["index"]).locator(".widget-slider").count()), None)
     if cell is None:
-        pytest.skip(f"{chapter.name}: its live widgets have no slider")
+        pytest.fail(f"{chapter.name}: its live widgets have no slider to move")
     node = chapter.cell(cell["index"])
     where = f"{chapter.name} cell {cell['index']} ({first_line(cell['source'])})"
     slider = node.locator(".widget-slider").first
@@ -395,7 +393,7 @@ def test_glossary_reads_as_a_definition_list(chapter):
     expected = {md["index"]: glossary_terms(chapter.cells[md["index"]]["source"]) for md in chapter.markdown}
     expected = {i: terms for i, terms in expected.items() if terms}
     if not expected:
-        pytest.skip(f"{chapter.name} has no glossary")
+        pytest.fail(f"{chapter.name}: its {{glossary}} directive holds no terms")
     for md in chapter.markdown:
         if md["index"] in expected:
             rendered = {t.lower() for t in md["terms"]}
@@ -413,7 +411,7 @@ def test_hidden_assertion_cells_are_folded(chapter):
     """The assertion cells the site removes (tag remove-cell) show folded in JupyterLab too."""
     hidden = [c for c in chapter.cells if c["type"] == "code" and (c["hidden"] or "remove-cell" in c["tags"])]
     if not hidden:
-        pytest.skip(f"{chapter.name} has no hidden cells")
+        pytest.fail(f"{chapter.name}: hidden cells were expected but none were found")
     for cell in hidden:
         node = chapter.cell(cell["index"])
         node.scroll_into_view_if_needed()
@@ -430,7 +428,7 @@ def test_solutions_stay_collapsed_until_opened(chapter):
         md["index"]: len(re.findall(r"\{solution\}", chapter.cells[md["index"]]["source"])) for md in chapter.markdown
     }
     if not any(counts.values()):
-        pytest.skip(f"{chapter.name} has no solutions")
+        pytest.fail(f"{chapter.name}: {{solution}} in the source but none found in its markdown cells")
     for md in chapter.markdown:
         where = f"{chapter.name} cell {md['index']}"
         solutions = [d for d in md["details"] if d["summary"].startswith("Solution")]
