@@ -381,26 +381,17 @@ def claims_section(runs: int) -> Section:
 
 # SmolLM2 ------------------------------------------------------------------------------------------
 
+#: Load time in a fresh process (load_smollm2 caches the model per process), imports included.
+LOAD_SMOLLM2 = (
+    "import time; t0 = time.perf_counter(); from mlcourse import load_smollm2; load_smollm2(); "
+    "print(time.perf_counter() - t0)"
+)
 
-def float32_matrices(obj: object, seen: set[int] | None = None) -> list:
-    """Every 2-D float32 numpy array reachable from ``obj`` (attributes, dicts, lists), each once."""
-    import numpy as np
 
-    seen = set() if seen is None else seen
-    if id(obj) in seen:
-        return []
-    seen.add(id(obj))
-    if isinstance(obj, np.ndarray):
-        return [obj] if obj.ndim == 2 and obj.dtype == np.float32 else []
-    if isinstance(obj, dict):
-        children = list(obj.values())
-    elif isinstance(obj, list | tuple):
-        children = list(obj)
-    elif hasattr(obj, "__dict__") and type(obj).__module__.startswith("mlcourse"):
-        children = list(vars(obj).values())
-    else:
-        return []
-    return [m for child in children for m in float32_matrices(child, seen)]
+def weight_matrices(model) -> list:
+    """The matrices one generated token multiplies by: every block's, and the tied output head."""
+    params = model.params
+    return [w for block in params["blocks"] for w in block.values() if w.ndim == 2] + [params["token_embd"].T]
 
 
 def smollm2_section(runs: int) -> Section:
@@ -413,36 +404,40 @@ def smollm2_section(runs: int) -> Section:
     from mlcourse import load_smollm2
 
     try:
-        load_s = median_time(load_smollm2, runs)
         model = load_smollm2()
     except Exception as error:  # no cached weights, or a broken cache: report, never fail
         section.notes.append(f"not available: the model does not load ({error}); run `make weights`.")
         return section
-    section.rows.append(Row("load the model", f"{load_s:.2f} s", load_s, MODEL_LOAD_BUDGET_S, "<= 1.5 s"))
+    loads = [
+        float(subprocess.run([sys.executable, "-c", LOAD_SMOLLM2], capture_output=True, text=True, check=True).stdout)
+        for _ in range(runs)
+    ]
+    load_s = statistics.median(loads)
+    section.rows.append(
+        Row("load the model (fresh process)", f"{load_s:.2f} s", load_s, MODEL_LOAD_BUDGET_S, "<= 1.5 s")
+    )
 
-    matrices = float32_matrices(model)
-    vectors = [np.ones(m.shape[1], dtype=np.float32) for m in matrices]
-    floor = fastest(lambda: [m @ v for m, v in zip(matrices, vectors, strict=True)], runs, number=3)
-    n_params = sum(m.size for m in matrices)
-    ids = list(range(100, 120))  # a 20-token prompt
-
-    def generate(n: int) -> None:
-        model.generate(ids, n, np.random.default_rng(0), temperature=0)
-
-    new = 16
-    per_token = (median_time(lambda: generate(new + 1), runs) - median_time(lambda: generate(1), runs)) / new
-    ratio = per_token / floor
+    # One decode step with the KV cache, interleaved with the floor (one mat-vec over every float32
+    # weight matrix) so that both see the same load on the machine; median of the step-by-step ratios.
+    matrices = weight_matrices(model)
+    x = {n: np.ones((1, n), np.float32) for n in {w.shape[0] for w in matrices}}
+    cache, token = model.new_cache(), 100
+    model.step(list(range(100, 120)), cache)  # a 20-token prompt
+    steps, floors = [], []
+    for _ in range(16 * runs):
+        t0 = time.perf_counter()
+        token = int(np.argmax(model.step([token], cache)[-1]))
+        t1 = time.perf_counter()
+        for w in matrices:
+            x[w.shape[0]] @ w
+        steps.append(t1 - t0)
+        floors.append(time.perf_counter() - t1)
+    ratio = statistics.median(s / f for s, f in zip(steps, floors, strict=True))
+    n_weights = sum(w.size for w in matrices)
+    floor_ms, step_ms = statistics.median(floors) * 1e3, statistics.median(steps) * 1e3
     section.rows += [
-        Row(
-            f"floor: one mat-vec over {len(matrices)} float32 matrices ({n_params:,} weights)", f"{floor * 1e3:.1f} ms"
-        ),
-        Row(
-            "one generated token (KV cache)",
-            f"{per_token * 1e3:.1f} ms = {ratio:.2f}x",
-            ratio,
-            TOKEN_RATIO_BUDGET,
-            "<= 1.5x",
-        ),
+        Row(f"floor: one mat-vec over {len(matrices)} float32 matrices ({n_weights:,} weights)", f"{floor_ms:.1f} ms"),
+        Row("one generated token (KV cache)", f"{step_ms:.1f} ms = {ratio:.2f}x", ratio, TOKEN_RATIO_BUDGET, "<= 1.5x"),
     ]
     return section
 
