@@ -1,11 +1,13 @@
 """mlcourse: the helpers behind the course "What Is a Model?".
 
-Each module holds one idea and is imported by name in the chapters, for example::
+The package has three layers, and imports flow one way (ideas <- figures <- chapters):
 
-    from mlcourse import figures, model
+- idea modules, numpy only, named after the concept they hold (``softmax``, ``mlp``, ...);
+- :mod:`mlcourse.figures`: every figure and kernel-free slider, one module per chapter;
+- :mod:`mlcourse.exercises`: the checkers behind each chapter's exercises.
 
-Nothing here changes global state on import: the plot style is applied inside
-each figure function, or globally only when you call :func:`mlcourse.style.use`.
+Nothing here changes global state on import: the plot style is applied inside each figure
+function, or globally only when you call :func:`mlcourse.figures.style.use`.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

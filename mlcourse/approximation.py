@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from mlcourse.feedback import Feedback, correct, wrong
+from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.figures import Plot, new_figure
-from mlcourse.style import MUTED, PALETTE, styled
+from mlcourse.figures.style import MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
 #: The interval the targets live on, [-pi, pi].

@@ -29,9 +29,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullLocator
 
 from mlcourse import regression
-from mlcourse.feedback import Feedback, correct, wrong
+from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.figures import Plot, new_figure
-from mlcourse.style import INK, MUTED, PALETTE, styled
+from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
 #: A fitter: ``fitter(x_train (m, n), y_train (m, n), x_test (T,))`` fits each of the m training

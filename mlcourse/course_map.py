@@ -3,7 +3,7 @@
 :data:`CHAPTERS` lists the chapters in reading order with the terms each one introduces, and
 :func:`plot_chapter_map` draws them (the landing page shows it). :class:`Quiz` holds
 multiple-choice :class:`Question` objects; in Python, :meth:`Quiz.check` returns
-:class:`~mlcourse.feedback.Feedback` for an answer, and displayed in Jupyter or on the static
+:class:`~mlcourse.exercises.feedback.Feedback` for an answer, and displayed in Jupyter or on the static
 site, a quiz renders as plain HTML: each question is a group of radio buttons with a "Check
 answer" button and a live feedback line that says whether the choice is right and why. The
 small script that drives it is inline, so the quiz works offline and without a kernel.
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path
 
-from mlcourse.diagrams import draw_flow
-from mlcourse.feedback import Feedback, correct, wrong
+from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.figures import Plot, new_figure
-from mlcourse.style import MUTED, PALETTE, styled
+from mlcourse.figures.diagrams import draw_flow
+from mlcourse.figures.style import MUTED, PALETTE, styled
 from mlcourse.validation import as_int
 
 # --------------------------------------------------------------------------- the chapter map

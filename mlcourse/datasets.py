@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from mlcourse.figures import Plot, new_figure
-from mlcourse.style import PALETTE, styled
+from mlcourse.figures.style import PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
 #: Colour of each class in scatter plots and decision regions.

@@ -25,10 +25,10 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from mlcourse.diagrams import draw_flow
-from mlcourse.feedback import Feedback, correct, wrong
+from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.figures import Plot, new_figure
-from mlcourse.style import INK, MUTED, PALETTE, styled
+from mlcourse.figures.diagrams import draw_flow
+from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
 # --------------------------------------------------------------------------- seeds and streams

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 
 from mlcourse import logits as L
 from mlcourse.figures import Plot, new_figure
-from mlcourse.style import MUTED, PALETTE, styled
+from mlcourse.figures.style import MUTED, PALETTE, styled
 from mlcourse.validation import as_int, as_number, as_rng
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")

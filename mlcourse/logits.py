@@ -23,10 +23,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
-from mlcourse.diagrams import draw_flow
-from mlcourse.feedback import Feedback, correct, wrong
+from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.figures import Plot, new_figure
-from mlcourse.style import INK, MUTED, PALETTE, styled
+from mlcourse.figures.diagrams import draw_flow
+from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
 #: Number of tokens in GPT-2's vocabulary (50,000 merges + 256 bytes + 1 end-of-text token).

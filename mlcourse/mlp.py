@@ -32,11 +32,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, NullLocator
 
 from mlcourse.datasets import CLASS_COLORS, draw_points, two_moons
-from mlcourse.diagrams import draw_flow
-from mlcourse.feedback import Feedback, correct, wrong
+from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.figures import Plot, new_figure
+from mlcourse.figures.diagrams import draw_flow
+from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.logits import cross_entropy, softmax
-from mlcourse.style import INK, MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
 ACTIVATIONS = ("tanh", "relu")

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from mlcourse.diagrams import draw_flow
-from mlcourse.feedback import Feedback, correct, wrong
+from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.figures import Plot, new_figure
-from mlcourse.style import MUTED, PALETTE, styled
+from mlcourse.figures.diagrams import draw_flow
+from mlcourse.figures.style import MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_number
 
 # --------------------------------------------------------------------------- models

@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from mlcourse.losses import mse  # noqa: F401  (re-exported until callers move to mlcourse.losses)
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
 #: The input interval.
@@ -284,10 +285,3 @@ def predict_polynomial(coefs, x) -> np.ndarray:
     """
     coefs = as_float_array(coefs, "coefs")
     return evaluate(legendre_design(x, coefs.shape[-1] - 1), coefs)
-
-
-def mse(predictions, y, axis: int | None = -1) -> np.ndarray | float:
-    """Mean squared error along ``axis`` (all axes if None)."""
-    predictions = as_float_array(predictions, "predictions")
-    y = as_float_array(y, "y")
-    return np.mean((predictions - y) ** 2, axis=axis)

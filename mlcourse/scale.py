@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.patches import Circle
 
-from mlcourse.feedback import Feedback, correct, wrong
+from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.figures import Plot, new_figure
-from mlcourse.style import INK, MUTED, PALETTE, PAPER, styled
+from mlcourse.figures.style import INK, MUTED, PALETTE, PAPER, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
 # --------------------------------------------------------------------------- multilayer perceptrons

@@ -79,3 +79,27 @@ def as_rng(rng: Any, name: str = "rng") -> np.random.Generator:
             f"{name} must be a numpy.random.Generator, for example np.random.default_rng(0); got {type(rng).__name__}"
         )
     return rng
+
+
+def as_bool(value: Any, name: str) -> bool:
+    """Require a real ``bool`` (``True``/``False``, or a numpy bool), never a truthy string or number."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+    return bool(value)
+
+
+def check_same_shape(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> None:
+    """Raise a ``ValueError`` unless arrays ``a`` and ``b`` have the same shape (no silent broadcasting).
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        Arrays already converted by :func:`as_float_array`, e.g. predictions and targets.
+    names : tuple of str
+        The two arguments' names, used in the message.
+    """
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same shape, got {a.shape} and {b.shape}"
+            " (reshape one of them; they are not broadcast)"
+        )

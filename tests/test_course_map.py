@@ -14,7 +14,7 @@ from scipy.special import softmax as scipy_softmax
 
 from mlcourse import course_map
 from mlcourse.course_map import CHAPTERS, COURSE_QUIZ, Chapter, Choice, Question, Quiz
-from mlcourse.feedback import Feedback
+from mlcourse.exercises.feedback import Feedback
 from mlcourse.figures import Plot
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-from mlcourse.feedback import Feedback, correct, wrong
+from mlcourse.exercises.feedback import Feedback, correct, wrong
 
 
 def test_feedback_is_truthy_only_when_correct_and_reads_well():

@@ -5,9 +5,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from mlcourse import diagrams, style
-from mlcourse.figures import Plot, new_figure
-from mlcourse.interactive import offline_player, scrubber
+from mlcourse.figures import Plot, diagrams, new_figure, style
+from mlcourse.figures.scrubber import offline_player, scrubber
 
 
 def test_plot_requires_a_figure_and_alt_text():
@@ -64,7 +63,8 @@ def _draw_dot(fig, value):
 
 
 def test_scrubber_is_offline_accessible_and_has_one_frame_per_value():
-    html = scrubber(_draw_dot, [0, 1, 2], alt="A dot moving along the diagonal", label="position").data
+    frames = [{"value": v} for v in (0, 1, 2)]
+    html = scrubber(_draw_dot, frames, alt="A dot moving along the diagonal", label="position").data
     assert "font-awesome" not in html and "https://" not in html
     assert 'alt="A dot moving along the diagonal"' in html
     assert 'aria-label="position" type="range"' in html
@@ -72,15 +72,28 @@ def test_scrubber_is_offline_accessible_and_has_one_frame_per_value():
     assert len(re.findall(r"data:image/png;base64", html)) == 3
 
 
+def test_scrubber_calls_draw_with_each_frame_as_keywords():
+    calls = []
+
+    def draw(fig, *, w, b):
+        calls.append((w, b))
+        fig.add_subplot().plot([w], [b], "o")
+
+    scrubber(draw, [{"w": 1.0, "b": 0.0}, {"w": 2.0, "b": -1.0}], alt="dot", label="w")
+    assert (1.0, 0.0) in calls and (2.0, -1.0) in calls
+
+
 def test_scrubber_frames_differ_when_the_value_changes():
-    html = scrubber(_draw_dot, [0.5, 2.5], alt="dot", label="x").data
+    html = scrubber(_draw_dot, [{"value": 0.5}, {"value": 2.5}], alt="dot", label="x").data
     frames = re.findall(r'data:image/png;base64,([^"]+)"', html)
     assert len(frames) == 2 and frames[0] != frames[1]
 
 
 def test_scrubber_rejects_bad_arguments():
     with pytest.raises(ValueError, match="at least two slider positions"):
-        scrubber(_draw_dot, [1], alt="a", label="x")
+        scrubber(_draw_dot, [{"value": 1}], alt="a", label="x")
+    with pytest.raises(ValueError, match="at least two slider positions"):
+        scrubber(_draw_dot, "ab", alt="a", label="x")
     with pytest.raises(ValueError, match="alt must be"):
         scrubber(_draw_dot, [1, 2], alt="", label="x")
     with pytest.raises(ValueError, match="label must"):

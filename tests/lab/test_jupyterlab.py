@@ -333,7 +333,7 @@ def test_live_widgets_render_and_a_slider_changes_its_figure(chapter):
 
 @pytest.mark.parametrize("chapter", chapters_with(r"scrubber\("), indirect=True, ids=chapter_id)
 def test_kernel_free_sliders_work_in_jupyterlab_too(chapter):
-    """The site's pre-rendered players (mlcourse.interactive.scrubber) are also in the notebook."""
+    """The site's pre-rendered players (mlcourse.figures.scrubber.scrubber) are also in the notebook."""
     players = chapter.page.locator(f"[id='{chapter.panel_id}'] .jp-Cell-outputArea .mlcourse-scrubber")
     assert players.count() >= 1, f"{chapter.name}: the scrubber() output did not render in JupyterLab"
     for i in range(players.count()):

@@ -2,7 +2,8 @@
 
 In Jupyter, a chapter's live widget (``ipywidgets.interact``) calls a figure function each time
 a slider moves. The website has no kernel, so for it :func:`scrubber` draws the same figure for
-a fixed list of values ahead of time and packs the frames into matplotlib's self-contained
+a fixed list of frames ahead of time (each frame is the keyword arguments of one call,
+``draw(fig, **frame)``) and packs the frames into matplotlib's self-contained
 ``FuncAnimation.to_jshtml()`` player: an ``<input type=range>`` that swaps frames in the browser.
 
 The player's HTML is adjusted so that it works offline and reads well with a screen reader:
@@ -15,15 +16,14 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from IPython.display import HTML
 from matplotlib.animation import FuncAnimation
-from matplotlib.figure import Figure
 
-from mlcourse.figures import compact_png, new_figure
-from mlcourse.style import styled
+from mlcourse.figures.plot import compact_png, new_figure
+from mlcourse.figures.style import styled
 
 #: Font Awesome icon names used by matplotlib's player, and the symbol shown instead (characters
 #: that common system fonts have, so no icon font is needed).
@@ -45,8 +45,8 @@ _ICON = re.compile(r'<i class="(fa [^"]+)"></i>')
 
 
 def scrubber(
-    draw: Callable[[Figure, Any], None],
-    values: Sequence[Any],
+    draw: Callable[..., Any],
+    frames: Sequence[Mapping[str, Any]],
     *,
     alt: str,
     label: str,
@@ -55,15 +55,16 @@ def scrubber(
     dpi: int = 72,
     interval_ms: int = 400,
 ) -> HTML:
-    """Pre-render ``draw(fig, value)`` for each value into an offline slider player.
+    """Pre-render ``draw(fig, **frame)`` for each frame into an offline slider player.
 
     Parameters
     ----------
     draw : callable
-        ``draw(fig, value)`` draws one frame on an empty figure (the same function the
+        ``draw(fig, **frame)`` draws one frame on an empty figure (the same function the
         chapter's live widget uses, so the site and the notebook show the same picture).
-    values : sequence
-        The slider positions, in order; at least two.
+    frames : sequence of dict
+        The slider positions, in order, each the keyword arguments of one ``draw`` call,
+        e.g. ``[{"w": 0.5}, {"w": 1.0}]``; at least two.
     alt : str
         Alt text for the frames: what the figure shows and what moving the slider changes.
     label : str
@@ -71,7 +72,7 @@ def scrubber(
     width, height : float
         Figure size in inches.
     dpi : int
-        Resolution of each frame; the page weight grows with ``len(values) * dpi**2``.
+        Resolution of each frame; the page weight grows with ``len(frames) * dpi**2``.
     interval_ms : int
         Delay between frames when the player's Play button is used, in milliseconds.
 
@@ -80,8 +81,8 @@ def scrubber(
     IPython.display.HTML
         Self-contained HTML (frames inlined as base64 PNG); no request leaves the page.
     """
-    if len(values) < 2:
-        raise ValueError(f"values must hold at least two slider positions, got {len(values)}")
+    if isinstance(frames, (str, bytes)) or not isinstance(frames, Sequence) or len(frames) < 2:
+        raise ValueError("frames must be a sequence of at least two slider positions (dicts of draw's arguments)")
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError("alt must be a non-empty description of the figure")
     if not isinstance(label, str) or not label.strip():
@@ -92,11 +93,15 @@ def scrubber(
     def update(index: int) -> list:
         fig.clear()
         with styled():
-            draw(fig, values[index])
+            frame = frames[index]
+            if isinstance(frame, Mapping):
+                draw(fig, **frame)
+            else:  # a bare value: draw(fig, value)
+                draw(fig, frame)
         return []
 
     with styled():
-        animation = FuncAnimation(fig, update, frames=len(values), interval=interval_ms, blit=False)
+        animation = FuncAnimation(fig, update, frames=len(frames), interval=interval_ms, blit=False)
         page = animation.to_jshtml(default_mode="once")
     return HTML(offline_player(page, alt=alt, label=label))
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from mlcourse.style import INK, PALETTE, PAPER
+from mlcourse.figures.style import INK, PALETTE, PAPER
 
 BOX_FILL = "#EAF2FA"
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from PIL import Image
 
-from mlcourse.style import PAPER, RC, styled
+from mlcourse.figures.style import PAPER, RC, styled
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def compact_png(png: bytes, colors: int = 64) -> bytes:
 def new_figure(width: float = 7.0, height: float = 3.6, dpi: int = 100) -> Figure:
     """A blank course-styled figure (inches), detached from ``pyplot``.
 
-    Draw on it inside :func:`mlcourse.style.styled` so that axes pick up the style.
+    Draw on it inside :func:`mlcourse.figures.style.styled` so that axes pick up the style.
     """
     with styled():
         return Figure(figsize=(width, height), dpi=dpi, facecolor=RC["figure.facecolor"], layout="constrained")
