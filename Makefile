@@ -45,11 +45,13 @@ help:
 	@echo "  make bench        time notebooks, builds, page weights and kernels as ratios (writes _build/bench.md)"
 	@echo "  make lock         recompile requirements.txt and requirements-run.txt from pyproject.toml (needs the index)"
 	@echo "  make install      only create .venv from the lock"
-	@echo "  make clean        remove _build"
+	@echo "  make clean        remove what was built in _build (keeps your JupyterLab copies in _build/lab)"
 
 # The virtual environment is rebuilt whenever the lock or the package metadata changes. The lock
 # has hashes, and pip refuses an editable install in hash-checking mode, so mlcourse goes second.
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { echo "$(PYTHON) cannot create a venv." \
+		"Fix: sudo apt-get install -y python3-venv (Debian/Ubuntu), or set PYTHON=/path/to/python3.11" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
@@ -81,9 +83,10 @@ unit: $(STAMP) weights
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env tests chapters \
 		--ignore=tests/site --ignore=tests/lab
 
-# Jupyter Book's cache keys on notebook code only, so the test build always starts empty.
+# Jupyter Book's cache keys on notebook code only, so the test build always starts empty
+# (all of _build but _build/lab, which holds your JupyterLab copies of the chapters).
 build-clean: $(STAMP) weights
-	rm -rf _build
+	@mkdir -p _build && find _build -mindepth 1 -maxdepth 1 ! -name lab -exec rm -rf {} +
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
 browser: $(STAMP) chromium
@@ -127,5 +130,6 @@ $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet uv
 
+# Everything built; your JupyterLab copies in _build/lab stay (delete that folder yourself).
 clean:
-	rm -rf _build
+	@mkdir -p _build && find _build -mindepth 1 -maxdepth 1 ! -name lab -exec rm -rf {} +

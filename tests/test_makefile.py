@@ -129,6 +129,9 @@ def test_make_lab_serves_copies_of_the_chapters():
     recipe = make("-n", "lab").stdout
     assert "tools/lab_copies.py chapters _build/lab/chapters" in recipe
     assert "cd _build/lab &&" in recipe and "jupyter lab" in recipe
+    for target in ("clean", "build-clean"):  # neither deletes the reader's copies
+        recipe = make("-n", target).stdout
+        assert "rm -rf _build\n" not in recipe and "! -name lab" in recipe, recipe
 
 
 def test_lab_copies_keep_a_copy_edited_after_the_chapter(tmp_path):
