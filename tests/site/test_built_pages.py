@@ -33,3 +33,14 @@ def test_the_landing_page_links_the_course_bundle():
     assert any(n.endswith(".whl") for n in names)
     assert any(n.endswith("/requirements.txt") for n in names) and any(n.endswith("/README.md") for n in names)
     assert sum(n.endswith(".ipynb") for n in names) >= 7
+
+
+def test_the_bundle_link_serves_the_zip(site_url):
+    """The landing page's relative link resolves on the served site (no browser needed)."""
+    import io
+    import urllib.request
+
+    with urllib.request.urlopen(f"{site_url}/course-bundle.zip", timeout=10) as response:
+        assert response.status == 200
+        body = response.read()
+    assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None
