@@ -41,6 +41,8 @@ def load_quiz(path: str | Path | None = None) -> Quiz:
     if path is None:
         text = resources.files("mlcourse").joinpath("data/quiz.json").read_text(encoding="utf-8")
     elif isinstance(path, (str, Path)):
+        if not Path(path).is_file():
+            raise ValueError(f"path must name an existing quiz file, got {str(path)!r}")
         text = Path(path).read_text(encoding="utf-8")
     else:
         raise TypeError(f"path must be a file path (str or pathlib.Path), got {type(path).__name__}")

@@ -370,3 +370,26 @@ def test_landing_page_links_every_chapter_and_explains_the_commands():
         assert command in text
     for heading in ("What you will learn", "How to read this site", "Run it yourself"):
         assert f"## {heading}" in text
+
+
+def test_load_quiz_names_a_missing_file(tmp_path):
+    with pytest.raises(ValueError, match="path must name an existing quiz file"):
+        load_quiz(tmp_path / "missing.json")
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ValueError):
+        load_quiz(tmp_path / "broken.json")
+
+
+ODD_ANSWERS = [None, "", "zz", b"a", 1.5, -1, 10**400, np.int64(1), np.nan, [1], {"a": 1}, object(), True]
+
+
+@pytest.mark.parametrize("value", ODD_ANSWERS, ids=repr)
+def test_quiz_checkers_turn_any_answer_into_feedback(value):
+    for verdict in (
+        ex.check_quiz_answer(value, "b"),
+        ex.check_quiz_answer(1, value),
+        ex.check_quiz({1: value}),
+        ex.check_quiz(value),
+    ):
+        assert isinstance(verdict, Feedback)
+    assert ex.check_quiz_answer(1, np.int64(1)).ok  # a numpy integer is a fine index

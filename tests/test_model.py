@@ -186,10 +186,12 @@ def test_check_predict_accepts_the_right_answer_and_explains_mistakes():
     [
         (lambda x, w, b: None, "returned None"),
         (lambda x, w, b: "w * x + b", "not a string"),
-        (lambda x, w, b: [[1.0], [2.0, 3.0]], "not a number"),
+        (lambda x, w, b: [[1.0], [2.0, 3.0]], "not a real number"),
         (lambda x, w, b: float("nan"), "finite"),
         (lambda x, w, b: [w * x + b, 0.0], "2 values"),
-        (lambda x, w, b: object(), "not a number"),
+        (lambda x, w, b: object(), "not a real number"),
+        (lambda x, w, b: np.array([1 + 1j]), "not a real number"),
+        (lambda x, w, b: np.ma.masked_array([1.0], mask=[1]), "not a real number"),
         (lambda x, w, b: 1e400 if x else b, "finite"),
         (lambda x, w, b: list(w * np.atleast_1d(x) + b)[:2], "one output per input"),
         (lambda x: x, "TypeError"),
@@ -218,3 +220,77 @@ def test_check_line_through_gives_targeted_hints():
     assert ex.check_line_through(0.5, 0, points=[(0, 0), (2, 1), (4, 2)]).ok
     with pytest.raises(ValueError, match="points must be at least two"):
         ex.check_line_through(1, 0, points=[(1, 1), (1, 2)])
+
+
+# --------------------------------------------------------------------------- any input: an answer or a clear error
+
+OK = np.array([0.0, 1.0, 2.0])
+CALLS = {
+    "linear(x)": lambda v: model.linear(v, 1.0, 0.0),
+    "linear(w)": lambda v: model.linear(OK, v, 0.0),
+    "polynomial(x)": lambda v: model.polynomial(v, [1.0, 2.0]),
+    "polynomial(coefs)": lambda v: model.polynomial(OK, v),
+    "linear_scores(X)": lambda v: model.linear_scores(v, model.FRUIT_W, model.FRUIT_B),
+    "linear_scores(W)": lambda v: model.linear_scores([[1.0, 2.0]], v, model.FRUIT_B),
+    "linear_scores(b)": lambda v: model.linear_scores([[1.0, 2.0]], model.FRUIT_W, v),
+    "best_weight(x)": lambda v: model.best_weight(v, OK, 0.0, [1.0]),
+    "best_weight(b)": lambda v: model.best_weight(OK, OK, v, [1.0]),
+    "best_weight(weights)": lambda v: model.best_weight(OK, OK, 0.0, v),
+    "count_parameters": lambda v: model.count_parameters(v),
+    "fruit_scores": lambda v: model.fruit_scores(v, 1.0),
+}
+BAD = {
+    "None": None,
+    "str": "1",
+    "bytes": b"1",
+    "bool": True,
+    "nan": np.nan,
+    "inf": np.inf,
+    "huge float": 1e308,
+    "0-d array": np.array(1.0),
+    "empty": np.array([]),
+    "empty 2-d": np.zeros((2, 0)),
+    "3-d": np.ones((2, 2, 2)),
+    "mixed list": [1, "a"],
+    "ragged": [[1, 2], [3]],
+    "object": object(),
+    "dict": {"a": 1},
+    "np.int32": np.int32(3),
+    "np.float32": np.float32(2.0),
+}
+#: Cases the shared validation layer (mlcourse/validation.py, hardened by issue 19) does not catch yet.
+VALIDATION_GAPS = {
+    "int beyond float": 10**400,
+    "complex array": np.array([1 + 1j]),
+    "masked array": np.ma.masked_array([1.0, 2.0], mask=[0, 1]),
+    "bytearray": bytearray(b"1"),
+    "numeric strings": np.array(["1"]),
+}
+
+
+def answer_or_clear_error(call, value):
+    try:
+        result = call(value)
+    except (TypeError, ValueError):
+        return
+    assert np.all(np.isfinite(result)), f"non-finite result {result!r}"
+
+
+@pytest.mark.parametrize("value", BAD.values(), ids=BAD.keys())
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+def test_every_public_function_answers_finitely_or_raises_a_clear_error(call, value):
+    answer_or_clear_error(call, value)
+
+
+@pytest.mark.xfail(reason="validation.py rejects these once issue 19's validation work is merged", strict=False)
+@pytest.mark.parametrize("value", VALIDATION_GAPS.values(), ids=VALIDATION_GAPS.keys())
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+def test_inputs_the_shared_validation_will_reject(call, value):
+    with pytest.raises((TypeError, ValueError)):
+        call(value)
+
+
+@pytest.mark.parametrize("value", [*BAD.values(), *VALIDATION_GAPS.values()], ids=[*BAD, *VALIDATION_GAPS])
+def test_check_predict_turns_any_reader_value_into_feedback(value):
+    verdict = ex.check_predict(lambda x, w, b: value)
+    assert not verdict.ok and "predict(" in verdict.message

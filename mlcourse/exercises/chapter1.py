@@ -63,9 +63,12 @@ def _call(function: Callable, call: str, *args: Any) -> tuple[np.ndarray, str]:
     if isinstance(result, (str, bytes)):
         return np.empty(0), f"{call} returned the text {result!r}: return a number, not a string."
     try:
-        values = np.asarray(result, dtype=float)
-    except (TypeError, ValueError, OverflowError):
-        return np.empty(0), f"{call} returned {_show(result)}, which is not a number or an array of numbers."
+        values = np.asarray(result)
+    except (TypeError, ValueError, OverflowError):  # a ragged list, or an object numpy cannot hold
+        values = np.asarray(None)
+    if np.ma.isMaskedArray(result) or values.dtype.kind not in "biuf":
+        return np.empty(0), f"{call} returned {_show(result)}, which is not a real number or an array of real numbers."
+    values = values.astype(float)
     if not np.all(np.isfinite(values)):
         return np.empty(0), f"{call} returned {_show(result)}: every output must be a finite number."
     return values, ""
