@@ -173,8 +173,3 @@ def test_random_features_reject_bad_arguments():
         regression.random_feature_design([0.0], [1.0, 2.0], [0.0])
     with pytest.raises(ValueError, match="x has 2 training sets but w has 3"):
         regression.random_feature_design(np.zeros((2, 4)), np.zeros((3, 5)), np.zeros((3, 5)))
-
-
-def test_mse():
-    assert regression.mse([1.0, 2.0], [0.0, 0.0]) == 2.5
-    np.testing.assert_allclose(regression.mse([[1.0, 1.0], [0.0, 2.0]], [0.0, 0.0]), [1.0, 2.0])
