@@ -20,7 +20,8 @@ predictions (:func:`bias_and_variance`). The sweeps of the chapter run the same 
 :func:`make_experiment` draws every training set at once, a *fitter* (e.g.
 :func:`polynomial_fitter`) fits them all with one stacked least-squares solve, and
 :func:`measure` / :func:`decompose` estimate each term and the measured test error.
-Model selection (validation, k-fold cross-validation) lives in :mod:`mlcourse.model_selection`.
+Model selection (validation, k-fold cross-validation) lives in :mod:`mlcourse.model_selection`,
+double descent with random features in :mod:`mlcourse.double_descent`.
 """
 
 from __future__ import annotations
@@ -312,13 +313,13 @@ def decompose(predictions, f_test, y_test, noise: float, *, train_error: float |
     return Decomposition(bias2, variance, noise**2, test_error, standard_error, train_error)
 
 
-def polynomial_fitter(degree: int, *, ridge: float = 0.0) -> Fitter:
-    """A fitter for polynomials of ``degree`` (Legendre basis, optional ridge penalty).
+def least_squares_fitter(features: Callable[[np.ndarray], np.ndarray], *, ridge: float = 0.0) -> Fitter:
+    """A fitter for (ridge) least squares on the features ``features(x) -> design (..., n, p)``.
 
     Parameters
     ----------
-    degree : int
-        At least 0.
+    features : callable
+        Maps inputs of shape (..., n) to their design matrix (..., n, p).
     ridge : float
         Penalty strength, at least 0 (see :func:`mlcourse.regression.least_squares`).
 
@@ -326,51 +327,30 @@ def polynomial_fitter(degree: int, *, ridge: float = 0.0) -> Fitter:
     -------
     Fitter
     """
-    degree = as_int(degree, "degree", low=0)
+    if not callable(features):
+        raise TypeError(f"features must be callable, got {type(features).__name__}")
     ridge = as_number(ridge, "ridge", low=0.0)
 
     def fit(x_train, y_train, x_test):
-        design = regression.legendre_design(x_train, degree)
+        design = features(x_train)
         coefs = regression.least_squares(design, y_train, ridge=ridge)
-        return (
-            regression.evaluate(design, coefs),
-            regression.evaluate(regression.legendre_design(x_test, degree), coefs),
-            coefs,
-        )
+        return regression.evaluate(design, coefs), regression.evaluate(features(x_test), coefs), coefs
 
     return fit
 
 
-def random_feature_fitter(w, b, *, ridge: float = 0.0) -> Fitter:
-    """A fitter for the minimum-norm least-squares fit on the cosine features ``(w, b)``.
+def polynomial_fitter(degree: int, *, ridge: float = 0.0) -> Fitter:
+    """A fitter for polynomials of ``degree`` (Legendre basis, optional ridge penalty).
 
     Parameters
     ----------
-    w, b : array_like, shape (p,) or (m, p)
-        Frequencies and phases from :func:`mlcourse.regression.random_features`: one set of
-        features for every training set, or one row per training set (then the randomness of the
-        features is part of the fitting procedure, and of its variance).
+    degree : int
+        Between 0 and :data:`mlcourse.regression.MAX_DEGREE`.
     ridge : float
-        Ridge penalty, at least 0 (0: the minimum-norm fit).
-
-    Returns
-    -------
-    Fitter
+        Penalty strength, at least 0.
     """
-    w = as_float_array(w, "w")
-    b = as_float_array(b, "b")
-    ridge = as_number(ridge, "ridge", low=0.0)
-
-    def fit(x_train, y_train, x_test):
-        design = regression.random_feature_design(x_train, w, b)
-        coefs = regression.least_squares(design, y_train, ridge=ridge)
-        return (
-            regression.evaluate(design, coefs),
-            regression.evaluate(regression.random_feature_design(x_test, w, b), coefs),
-            coefs,
-        )
-
-    return fit
+    degree = as_int(degree, "degree", low=0)
+    return least_squares_fitter(lambda x: regression.legendre_design(x, degree), ridge=ridge)
 
 
 def measure(experiment: Experiment, fitter: Fitter) -> Decomposition:
@@ -400,49 +380,6 @@ def degree_sweep(experiment: Experiment, degrees: Sequence[int], *, ridge: float
 def ridge_sweep(experiment: Experiment, degree: int, ridges: Sequence[float]) -> list[Decomposition]:
     """:func:`measure` ridge fits of one degree for each penalty strength, on the same training sets."""
     return [measure(experiment, polynomial_fitter(degree, ridge=r)) for r in ridges]
-
-
-def feature_sweep(experiment: Experiment, counts: Sequence[int], w, b, *, ridge: float = 0.0) -> list[Decomposition]:
-    """:func:`measure` fits on the first p random features ``(w[..., :p], b[..., :p])``, for each p in ``counts``.
-
-    The result for each p is what ``measure(experiment, random_feature_fitter(w[..., :p], b[..., :p]))``
-    gives; the cosines are computed once for the largest p and then sliced and rescaled.
-
-    Parameters
-    ----------
-    experiment : Experiment
-        The training sets.
-    counts : sequence of int
-        Numbers of features p, each between 1 and ``w.shape[-1]``.
-    w, b : array_like, shape (P,) or (n_sets, P)
-        Shared features, or features drawn per training set.
-    ridge : float
-        Ridge penalty, at least 0.
-
-    Returns
-    -------
-    list of Decomposition
-    """
-    if not isinstance(experiment, Experiment):
-        raise TypeError(f"experiment must be an Experiment (see make_experiment), got {type(experiment).__name__}")
-    w = as_float_array(w, "w")
-    b = as_float_array(b, "b")
-    ridge = as_number(ridge, "ridge", low=0.0)
-    total = w.shape[-1]
-    counts = [as_int(p, "counts", low=1, high=total) for p in counts]
-    train_all = regression.random_feature_design(experiment.x_train, w, b)  # scaled by sqrt(2 / total)
-    test_all = regression.random_feature_design(experiment.x_test, w, b)
-    results = []
-    for p in counts:
-        rescale = np.sqrt(total / p)  # sqrt(2 / total) -> sqrt(2 / p), as random_feature_design(w[:p]) would give
-        design_train, design_test = rescale * train_all[..., :p], rescale * test_all[..., :p]
-
-        def fit(x_train, y_train, x_test, design_train=design_train, design_test=design_test):
-            coefs = regression.least_squares(design_train, y_train, ridge=ridge)
-            return regression.evaluate(design_train, coefs), regression.evaluate(design_test, coefs), coefs
-
-        results.append(measure(experiment, fit))
-    return results
 
 
 def learning_curve(

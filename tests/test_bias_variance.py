@@ -3,6 +3,7 @@ import pytest
 from scipy.integrate import quad
 
 from mlcourse import bias_variance as bv
+from mlcourse import double_descent as dd
 from mlcourse import regression
 from mlcourse.losses import mse
 
@@ -157,9 +158,9 @@ def test_feature_sweep_matches_the_fitter_it_stands_for():
     rng = np.random.default_rng(10)
     e = bv.make_experiment(8, rng, n_sets=5, n_test=7)
     for w, b in (regression.random_features(12, rng, scale=5.0), regression.random_features(12, rng, n_sets=5)):
-        swept = bv.feature_sweep(e, [3, 8, 12], w, b, ridge=1e-3)
+        swept = dd.feature_sweep(e, [3, 8, 12], w, b, ridge=1e-3)
         for p, r in zip([3, 8, 12], swept, strict=True):
-            direct = bv.measure(e, bv.random_feature_fitter(w[..., :p], b[..., :p], ridge=1e-3))
+            direct = bv.measure(e, dd.random_feature_fitter(w[..., :p], b[..., :p], ridge=1e-3))
             assert r.test_error == pytest.approx(direct.test_error)
             assert r.coef_norm == pytest.approx(direct.coef_norm)
 
@@ -168,7 +169,7 @@ def test_minimum_norm_random_features_interpolate_beyond_the_threshold():
     rng = np.random.default_rng(11)
     e = bv.make_experiment(10, rng, n_sets=20, n_test=20)
     w, b = regression.random_features(40, rng, scale=25.0, n_sets=20)
-    below, at, beyond = bv.feature_sweep(e, [5, 10, 40], w, b)
+    below, at, beyond = dd.feature_sweep(e, [5, 10, 40], w, b)
     assert below.train_error > 1e-3
     assert at.train_error < 1e-12 and beyond.train_error < 1e-12
     assert at.coef_norm > beyond.coef_norm
@@ -183,7 +184,7 @@ def test_measure_and_experiment_reject_bad_input():
     with pytest.raises(TypeError, match="fitter must be callable"):
         bv.measure(e, 3)
     with pytest.raises(ValueError, match="counts must be <= 4"):
-        bv.feature_sweep(e, [5], np.ones(4), np.zeros(4))
+        dd.feature_sweep(e, [5], np.ones(4), np.zeros(4))
     with pytest.raises(ValueError, match="degree must be >= 0"):
         bv.polynomial_fitter(-1)
 
