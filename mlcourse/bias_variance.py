@@ -34,7 +34,7 @@ import numpy as np
 
 from mlcourse import regression
 from mlcourse.losses import mse
-from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng
+from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng, check_same_shape
 
 #: A fitter: ``fitter(x_train (m, n), y_train (m, n), x_test (T,))`` fits each of the m training
 #: sets and returns ``(predictions at x_train (m, n), predictions at x_test (m, T), coefs (m, p))``.
@@ -73,6 +73,20 @@ class Experiment:
     f_test: np.ndarray
     y_test: np.ndarray
     noise: float
+
+    def __post_init__(self) -> None:
+        x_train = as_float_array(self.x_train, "x_train", ndim=2)
+        y_train = as_float_array(self.y_train, "y_train", ndim=2)
+        check_same_shape(x_train, y_train, ("x_train", "y_train"))
+        x_test = as_float_array(self.x_test, "x_test", ndim=1)
+        check_same_shape(x_test, as_float_array(self.f_test, "f_test", ndim=1), ("x_test", "f_test"))
+        y_test = as_float_array(self.y_test, "y_test", ndim=2)
+        if y_test.shape != (x_train.shape[0], x_test.shape[0]):
+            raise ValueError(
+                f"y_test must have one row per training set and one column per test input, shape "
+                f"{(x_train.shape[0], x_test.shape[0])}; got {y_test.shape}"
+            )
+        as_number(self.noise, "noise", low=0.0)
 
     @property
     def n(self) -> int:
@@ -122,19 +136,22 @@ def make_experiment(
     -------
     Experiment
     """
-    n = as_int(n, "n", low=1)
+    n = as_int(n, "n", low=1, high=regression.MAX_POINTS)
     rng = as_rng(rng)
-    noise = as_number(noise, "noise", low=0.0)
-    n_sets = as_int(n_sets, "n_sets", low=2)
-    n_test = as_int(n_test, "n_test", low=1)
+    noise = as_number(noise, "noise", low=0.0, high=regression.MAX_NOISE)
+    n_sets = as_int(n_sets, "n_sets", low=2, high=MAX_SETS)
+    n_test = as_int(n_test, "n_test", low=1, high=MAX_TEST)
+    regression.check_size(n_sets * max(n, n_test), "n_sets * max(n, n_test)")
+    if not callable(f):
+        raise TypeError(f"f must be a function of x, got {type(f).__name__}")
     if as_bool(fixed_x, "fixed_x"):
         x_one, _ = regression.sample(n, rng, noise=noise, layout=layout, f=f)
         x_train = np.broadcast_to(x_one, (n_sets, n)).copy()
-        y_train = f(x_train) + noise * rng.standard_normal((n_sets, n))
+        y_train = as_float_array(f(x_train), "f(x)") + noise * rng.standard_normal((n_sets, n))
     else:
         x_train, y_train = regression.sample(n, rng, noise=noise, n_sets=n_sets, layout=layout, f=f)
     x_test = -1.0 + (np.arange(n_test) + 0.5) * 2.0 / n_test
-    f_test = f(x_test)
+    f_test = as_float_array(f(x_test), "f(x_test)", ndim=1)
     y_test = f_test + noise * rng.standard_normal((n_sets, n_test))
     return Experiment(x_train, y_train, x_test, f_test, y_test, noise)
 
@@ -175,7 +192,8 @@ def simulate_fits(
     x_test = as_float_array(x_test, "x_test", ndim=1)
     rng = as_rng(rng)
     n_sets = as_int(n_sets, "n_sets", low=2, high=MAX_SETS)
-    noise = as_number(noise, "noise", low=0.0)
+    noise = as_number(noise, "noise", low=0.0, high=regression.MAX_NOISE)
+    regression.check_size(n_sets * max(n, len(x_test)), "n_sets * max(n, len(x_test))")
     predictions = np.empty((n_sets, len(x_test)))
     for i in range(n_sets):
         x, y = regression.sample(n, rng, noise=noise)  # a fresh training set
@@ -259,9 +277,12 @@ def bias_and_variance(predictions, f_test) -> tuple[float, float]:
         raise ValueError(f"predictions must come from at least 2 fits (rows), got {m}")
     if f_test.shape != (t,):
         raise ValueError(f"f_test must have one value per test input ({t}), got shape {f_test.shape}")
-    average_fit = predictions.mean(axis=0)
-    variance = float(np.mean(predictions.var(axis=0, ddof=1)))
-    bias2 = float(np.mean((average_fit - f_test) ** 2)) - variance / m
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
+        average_fit = predictions.mean(axis=0)
+        variance = float(np.mean(predictions.var(axis=0, ddof=1)))
+        bias2 = float(np.mean((average_fit - f_test) ** 2)) - variance / m
+    if not np.isfinite(bias2 + variance):
+        raise ValueError("predictions and f_test are too large: their squares overflow (rescale them)")
     return bias2, variance
 
 
@@ -298,7 +319,7 @@ def decompose(predictions, f_test, y_test, noise: float, *, train_error: float |
     predictions = as_float_array(predictions, "predictions", ndim=2)
     f_test = as_float_array(f_test, "f_test", ndim=1)
     y_test = as_float_array(y_test, "y_test", ndim=2)
-    noise = as_number(noise, "noise", low=0.0)
+    noise = as_number(noise, "noise", low=0.0, high=regression.MAX_NOISE)
     m, t = predictions.shape
     if m < 2:
         raise ValueError(f"predictions must come from at least 2 fits (rows), got {m}")
@@ -306,10 +327,15 @@ def decompose(predictions, f_test, y_test, noise: float, *, train_error: float |
         raise ValueError(f"f_test must have one value per test input ({t}), got shape {f_test.shape}")
     if y_test.shape != predictions.shape:
         raise ValueError(f"y_test must have the shape of predictions {predictions.shape}, got {y_test.shape}")
+    if train_error is not None:
+        train_error = as_number(train_error, "train_error", low=0.0)
     bias2, variance = bias_and_variance(predictions, f_test)
-    test_error = mse(predictions, y_test, axis=None)
-    sq = mse(predictions, f_test, axis=None)
-    standard_error = float(np.sqrt((2 * noise**4 + 4 * noise**2 * sq) / (m * t)))
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
+        test_error = mse(predictions, y_test, axis=None)
+        sq = mse(predictions, f_test, axis=None)
+        standard_error = float(np.sqrt((2 * noise**4 + 4 * noise**2 * sq) / (m * t)))
+    if not np.isfinite(test_error + standard_error):
+        raise ValueError("predictions, y_test or noise are too large: the squared errors overflow (rescale them)")
     return Decomposition(bias2, variance, noise**2, test_error, standard_error, train_error)
 
 
@@ -349,7 +375,7 @@ def polynomial_fitter(degree: int, *, ridge: float = 0.0) -> Fitter:
     ridge : float
         Penalty strength, at least 0.
     """
-    degree = as_int(degree, "degree", low=0)
+    degree = as_int(degree, "degree", low=0, high=regression.MAX_DEGREE)
     return least_squares_fitter(lambda x: regression.legendre_design(x, degree), ridge=ridge)
 
 
@@ -365,7 +391,16 @@ def measure(experiment: Experiment, fitter: Fitter) -> Decomposition:
         raise TypeError(f"experiment must be an Experiment (see make_experiment), got {type(experiment).__name__}")
     if not callable(fitter):
         raise TypeError(f"fitter must be callable, got {type(fitter).__name__}")
-    pred_train, pred_test, coefs = fitter(experiment.x_train, experiment.y_train, experiment.x_test)
+    out = fitter(experiment.x_train, experiment.y_train, experiment.x_test)
+    if not isinstance(out, tuple) or len(out) != 3:
+        raise TypeError("fitter must return (predictions at x_train, predictions at x_test, coefs)")
+    pred_train = as_float_array(out[0], "the fitter's predictions at x_train")
+    check_same_shape(pred_train, experiment.y_train, ("the fitter's predictions at x_train", "y_train"))
+    pred_test = as_float_array(out[1], "the fitter's predictions at x_test")
+    check_same_shape(pred_test, experiment.y_test, ("the fitter's predictions at x_test", "y_test"))
+    coefs = as_float_array(out[2], "the fitter's coefs")
+    if coefs.ndim < 1:
+        raise ValueError("the fitter's coefs must hold the coefficients of each fit along their last axis")
     train_error = mse(pred_train, experiment.y_train, axis=None)
     result = decompose(pred_test, experiment.f_test, experiment.y_test, experiment.noise, train_error=train_error)
     norm = float(np.mean(np.linalg.norm(coefs, axis=-1)))
@@ -374,12 +409,12 @@ def measure(experiment: Experiment, fitter: Fitter) -> Decomposition:
 
 def degree_sweep(experiment: Experiment, degrees: Sequence[int], *, ridge: float = 0.0) -> list[Decomposition]:
     """:func:`measure` polynomial fits of each degree on the same training sets."""
-    return [measure(experiment, polynomial_fitter(d, ridge=ridge)) for d in degrees]
+    return [measure(experiment, polynomial_fitter(d, ridge=ridge)) for d in as_list(degrees, "degrees")]
 
 
 def ridge_sweep(experiment: Experiment, degree: int, ridges: Sequence[float]) -> list[Decomposition]:
     """:func:`measure` ridge fits of one degree for each penalty strength, on the same training sets."""
-    return [measure(experiment, polynomial_fitter(degree, ridge=r)) for r in ridges]
+    return [measure(experiment, polynomial_fitter(degree, ridge=r)) for r in as_list(ridges, "ridges")]
 
 
 def learning_curve(
@@ -410,4 +445,16 @@ def learning_curve(
         One per size.
     """
     fitter = polynomial_fitter(degree)
+    rng = as_rng(rng)
+    sizes = as_list(sizes, "sizes")
     return [measure(make_experiment(n, rng, noise=noise, n_sets=n_sets, n_test=n_test), fitter) for n in sizes]
+
+
+def as_list(values, name: str) -> list:
+    """A non-empty list from a sequence of settings (degrees, penalties, sizes), or a clear error."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of numbers, got {type(values).__name__}")
+    values = list(values)
+    if not values:
+        raise ValueError(f"{name} must not be empty")
+    return values

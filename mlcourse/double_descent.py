@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from mlcourse import regression
-from mlcourse.bias_variance import Decomposition, Experiment, Fitter, least_squares_fitter, measure
+from mlcourse.bias_variance import Decomposition, Experiment, Fitter, as_list, least_squares_fitter, measure
 from mlcourse.validation import as_float_array, as_int, as_number
 
 
@@ -58,7 +58,9 @@ def feature_sweep(experiment: Experiment, counts: Sequence[int], w, b, *, ridge:
     b = as_float_array(b, "b")
     ridge = as_number(ridge, "ridge", low=0.0)
     total = w.shape[-1]
-    counts = [as_int(p, "counts", low=1, high=total) for p in counts]
+    counts = [as_int(p, "each p in counts", low=1) for p in as_list(counts, "counts")]
+    if max(counts) > total:
+        raise ValueError(f"each p in counts must be <= {total}, the number of features in w; got {max(counts)}")
     train_all = regression.random_feature_design(experiment.x_train, w, b)  # scaled by sqrt(2 / total)
     test_all = regression.random_feature_design(experiment.x_test, w, b)
     results = []

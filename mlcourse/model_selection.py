@@ -18,7 +18,7 @@ import numpy as np
 
 from mlcourse import regression
 from mlcourse.losses import mse
-from mlcourse.validation import as_float_array, as_int, as_number, as_rng, check_same_shape
+from mlcourse.validation import as_float_array, as_int, as_rng, check_same_shape
 
 
 def kfold_indices(n: int, k: int, rng: np.random.Generator | None = None) -> list[np.ndarray]:
@@ -27,9 +27,9 @@ def kfold_indices(n: int, k: int, rng: np.random.Generator | None = None) -> lis
     Parameters
     ----------
     n : int
-        Number of points, at least k.
+        Number of points, at least 2.
     k : int
-        Number of folds, at least 2.
+        Number of folds, between 2 and n.
     rng : numpy.random.Generator, optional
         If given, the points are shuffled first; otherwise folds are contiguous blocks.
 
@@ -38,8 +38,10 @@ def kfold_indices(n: int, k: int, rng: np.random.Generator | None = None) -> lis
     list of numpy.ndarray
         k integer index arrays that partition ``range(n)``.
     """
+    n = as_int(n, "n", low=2, high=regression.MAX_POINTS)
     k = as_int(k, "k", low=2)
-    n = as_int(n, "n", low=k)
+    if k > n:
+        raise ValueError(f"k must be <= n = {n}: there cannot be more folds than points; got k = {k}")
     order = np.arange(n) if rng is None else as_rng(rng).permutation(n)
     return np.array_split(order, k)
 
@@ -69,17 +71,17 @@ def cross_validation_error(x, y, degree: int, k: int = 5, *, rng=None, ridge: fl
     float or numpy.ndarray, shape (m,)
         Mean squared error over all held-out points.
     """
-    x = as_float_array(x, "x")
-    y = as_float_array(y, "y")
-    check_same_shape(x, y, ("x", "y"))
-    ridge = as_number(ridge, "ridge", low=0.0)
+    x, y = _data(x, y)
     n = x.shape[-1]
+    k = as_int(k, "k", low=2)
+    if k > n:
+        raise ValueError(f"k must be <= {n}, the number of points in x: there cannot be more folds; got k = {k}")
     held_out = np.empty_like(y)
     for fold in kfold_indices(n, k, rng):
         rest = np.setdiff1d(np.arange(n), fold)
         coefs = regression.fit_polynomial(x[..., rest], y[..., rest], degree, ridge=ridge)
         held_out[..., fold] = regression.predict_polynomial(coefs, x[..., fold])
-    return mse(held_out, y)
+    return _mse(held_out, y)
 
 
 def validation_error(x, y, degree: int, n_val: int, *, ridge: float = 0.0) -> np.ndarray | float:
@@ -100,10 +102,29 @@ def validation_error(x, y, degree: int, n_val: int, *, ridge: float = 0.0) -> np
     -------
     float or numpy.ndarray, shape (m,)
     """
-    x = as_float_array(x, "x")
-    y = as_float_array(y, "y")
-    check_same_shape(x, y, ("x", "y"))
+    x, y = _data(x, y)
     n_val = as_int(n_val, "n_val", low=1, high=x.shape[-1] - 1)
     cut = x.shape[-1] - n_val
     coefs = regression.fit_polynomial(x[..., :cut], y[..., :cut], degree, ridge=ridge)
-    return mse(regression.predict_polynomial(coefs, x[..., cut:]), y[..., cut:])
+    return _mse(regression.predict_polynomial(coefs, x[..., cut:]), y[..., cut:])
+
+
+def _data(x, y) -> tuple[np.ndarray, np.ndarray]:
+    """One data set (n,) or a stack (m, n) of at least 2 points, as float arrays of one shape."""
+    x = as_float_array(x, "x")
+    y = as_float_array(y, "y")
+    if x.ndim not in (1, 2):
+        raise ValueError(f"x must have shape (n,) or (m, n), got {x.shape}")
+    check_same_shape(x, y, ("x", "y"))
+    if x.shape[-1] < 2:
+        raise ValueError(f"x must hold at least 2 points to hold some out, got {x.shape[-1]}")
+    return x, y
+
+
+def _mse(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray | float:
+    """:func:`mlcourse.losses.mse`, with an overflow of the squares raised as a clear error instead of inf."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        error = mse(predictions, targets)
+    if not np.all(np.isfinite(error)):
+        raise ValueError("the squared errors overflow: y is too large (rescale it)")
+    return error

@@ -15,7 +15,7 @@ def test_kfold_indices_partition_the_points():
     assert not np.array_equal(np.concatenate(shuffled), np.arange(10))
     with pytest.raises(ValueError, match="k must be >= 2"):
         ms.kfold_indices(10, 1)
-    with pytest.raises(ValueError, match="n must be >= 5"):
+    with pytest.raises(ValueError, match="k must be <= n = 4"):
         ms.kfold_indices(4, 5)
 
 

@@ -124,7 +124,7 @@ def test_ridge_matches_the_normal_equations_and_the_constant_closed_form():
 
 
 def test_least_squares_rejects_mismatched_shapes_and_negative_ridge():
-    with pytest.raises(ValueError, match="y has 3 targets per problem but design has 4 rows"):
+    with pytest.raises(ValueError, match=r"y must have 4 targets per problem \(the rows of design\), got shape \(3,\)"):
         regression.least_squares(np.ones((4, 2)), np.ones(3))
     with pytest.raises(ValueError, match="design must have at least 2 dimensions"):
         regression.least_squares(np.ones(4), np.ones(4))

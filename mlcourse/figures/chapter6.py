@@ -74,7 +74,7 @@ def plot_tradeoff_diagram(rng: np.random.Generator, *, n: int = 20, noise: float
         Polynomial degrees of the three bottom panels (simple, about right, too flexible).
     """
     rng = as_rng(rng)
-    degrees = [as_int(d, "degrees", low=0) for d in degrees]
+    degrees = [as_int(d, "degrees", low=0, high=regression.MAX_DEGREE) for d in degrees]
     if len(degrees) != 3:
         raise ValueError(f"degrees must hold three degrees, got {len(degrees)}")
     x, y = regression.sample(n, rng, noise=noise, n_sets=5)
@@ -193,13 +193,27 @@ def _plain_log(ax, which: str = "y") -> None:
         axis.set_minor_locator(NullLocator())
 
 
+def _settings(values, results: Sequence[Decomposition], name: str) -> np.ndarray:
+    """The knob's settings as floats, one per result, after checking both (clear errors, no IndexError)."""
+    values = as_float_array(values, name, ndim=1)
+    if isinstance(results, Decomposition) or not isinstance(results, Sequence) or len(results) == 0:
+        raise TypeError(
+            f"results must be a non-empty list of Decomposition (from measure or a sweep), got {results!r:.80}"
+        )
+    if not all(isinstance(r, Decomposition) for r in results):
+        raise TypeError("results must hold only Decomposition objects (from measure or a sweep)")
+    if len(values) != len(results):
+        raise ValueError(f"{name} and results must have the same length, got {len(values)} and {len(results)}")
+    return values
+
+
 def _values(results: Sequence[Decomposition], name: str) -> np.ndarray:
     return np.array([getattr(r, name) for r in results], dtype=float)
 
 
 def plot_train_test(degrees: Sequence[int], results: Sequence[Decomposition]) -> Plot:
     """Training and test error (averaged over training sets) against polynomial degree."""
-    degrees = np.asarray(degrees)
+    degrees = _settings(degrees, results, "degrees").astype(int)
     train, test = _values(results, "train_error"), _values(results, "test_error")
     best = int(degrees[np.argmin(test)])
     noise = results[0].noise
@@ -250,9 +264,7 @@ def plot_decomposition(
     title : str
         Optional title.
     """
-    values = np.asarray(values, dtype=float)
-    if len(values) != len(results):
-        raise ValueError(f"values and results must have the same length, got {len(values)} and {len(results)}")
+    values = _settings(values, results, "values")
     bias2, var, test = _values(results, "bias2"), _values(results, "variance"), _values(results, "test_error")
     total, se = _values(results, "total"), _values(results, "standard_error")
     noise = results[0].noise
@@ -310,12 +322,15 @@ def plot_model_selection(
     val_choices, cv_choices : array_like of int
         Degree chosen on each of many data sets by each method.
     """
-    degrees = np.asarray(degrees)
+    degrees = as_float_array(degrees, "degrees", ndim=1).astype(int)
     val_errors = as_float_array(val_errors, "val_errors", ndim=1)
     cv_errors = as_float_array(cv_errors, "cv_errors", ndim=1)
     expected_errors = as_float_array(expected_errors, "expected_errors", ndim=1)
-    val_choices = np.asarray(val_choices)
-    cv_choices = np.asarray(cv_choices)
+    val_choices = as_float_array(val_choices, "val_choices", ndim=1)
+    cv_choices = as_float_array(cv_choices, "cv_choices", ndim=1)
+    for name, errors in (("val_errors", val_errors), ("cv_errors", cv_errors), ("expected_errors", expected_errors)):
+        if len(errors) != len(degrees):
+            raise ValueError(f"{name} must have one value per degree ({len(degrees)}), got {len(errors)}")
     best = int(degrees[np.argmin(expected_errors)])
     fig = new_figure(9.0, 3.8)
     with styled():
@@ -358,7 +373,7 @@ def plot_learning_curve_by_size(sizes: Sequence[int], results: Sequence[Decompos
 
     Bias² estimates that are not positive (below the simulation's resolution) are left out.
     """
-    sizes = np.asarray(sizes, dtype=float)
+    sizes = _settings(sizes, results, "sizes")
     train, test = _values(results, "train_error"), _values(results, "test_error")
     bias2, var = _values(results, "bias2"), _values(results, "variance")
     noise = results[0].noise
@@ -390,7 +405,7 @@ def plot_double_descent(counts: Sequence[int], results: Sequence[Decomposition],
 
     Training errors below 1e-4 (zero beyond the threshold) are drawn at 1e-4, the axis' bottom.
     """
-    counts = np.asarray(counts, dtype=float)
+    counts = _settings(counts, results, "counts")
     train, test = _values(results, "train_error"), _values(results, "test_error")
     var, norm = _values(results, "variance"), _values(results, "coef_norm")
     peak = int(counts[np.argmax(test)])
