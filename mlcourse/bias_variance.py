@@ -18,8 +18,8 @@ The Monte Carlo loop, as chapter 6 shows it: draw many training sets, fit each, 
 grid of test inputs (:func:`simulate_fits`), then estimate bias² and variance from the stack of
 predictions (:func:`bias_and_variance`). The sweeps of the chapter run the same loop batched:
 :func:`make_experiment` draws every training set at once, a *fitter* (e.g.
-:func:`polynomial_fitter`) fits them all with one stacked least-squares solve, and
-:func:`measure` / :func:`decompose` estimate each term and the measured test error.
+:func:`mlcourse.regression.polynomial_fitter`) fits them all with one stacked least-squares
+solve, and :func:`measure` / :func:`decompose` estimate each term and the measured test error.
 Model selection (validation, k-fold cross-validation) lives in :mod:`mlcourse.model_selection`,
 double descent with random features in :mod:`mlcourse.double_descent`.
 """
@@ -35,10 +35,6 @@ import numpy as np
 from mlcourse import regression
 from mlcourse.losses import mse
 from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng, check_same_shape
-
-#: A fitter: ``fitter(x_train (m, n), y_train (m, n), x_test (T,))`` fits each of the m training
-#: sets and returns ``(predictions at x_train (m, n), predictions at x_test (m, T), coefs (m, p))``.
-Fitter = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 #: Most training sets one simulation may draw (chapter 6 uses at most 4,000).
 MAX_SETS = 20_000
@@ -339,47 +335,7 @@ def decompose(predictions, f_test, y_test, noise: float, *, train_error: float |
     return Decomposition(bias2, variance, noise**2, test_error, standard_error, train_error)
 
 
-def least_squares_fitter(features: Callable[[np.ndarray], np.ndarray], *, ridge: float = 0.0) -> Fitter:
-    """A fitter for (ridge) least squares on the features ``features(x) -> design (..., n, p)``.
-
-    Parameters
-    ----------
-    features : callable
-        Maps inputs of shape (..., n) to their design matrix (..., n, p).
-    ridge : float
-        Penalty strength, at least 0 (see :func:`mlcourse.regression.least_squares`).
-
-    Returns
-    -------
-    Fitter
-    """
-    if not callable(features):
-        raise TypeError(f"features must be callable, got {type(features).__name__}")
-    ridge = as_number(ridge, "ridge", low=0.0)
-
-    def fit(x_train, y_train, x_test):
-        design = features(x_train)
-        coefs = regression.least_squares(design, y_train, ridge=ridge)
-        return regression.evaluate(design, coefs), regression.evaluate(features(x_test), coefs), coefs
-
-    return fit
-
-
-def polynomial_fitter(degree: int, *, ridge: float = 0.0) -> Fitter:
-    """A fitter for polynomials of ``degree`` (Legendre basis, optional ridge penalty).
-
-    Parameters
-    ----------
-    degree : int
-        Between 0 and :data:`mlcourse.regression.MAX_DEGREE`.
-    ridge : float
-        Penalty strength, at least 0.
-    """
-    degree = as_int(degree, "degree", low=0, high=regression.MAX_DEGREE)
-    return least_squares_fitter(lambda x: regression.legendre_design(x, degree), ridge=ridge)
-
-
-def measure(experiment: Experiment, fitter: Fitter) -> Decomposition:
+def measure(experiment: Experiment, fitter: regression.Fitter) -> Decomposition:
     """Fit every training set of ``experiment`` with ``fitter`` and decompose the test error.
 
     Returns
@@ -409,12 +365,12 @@ def measure(experiment: Experiment, fitter: Fitter) -> Decomposition:
 
 def degree_sweep(experiment: Experiment, degrees: Sequence[int], *, ridge: float = 0.0) -> list[Decomposition]:
     """:func:`measure` polynomial fits of each degree on the same training sets."""
-    return [measure(experiment, polynomial_fitter(d, ridge=ridge)) for d in as_list(degrees, "degrees")]
+    return [measure(experiment, regression.polynomial_fitter(d, ridge=ridge)) for d in as_list(degrees, "degrees")]
 
 
 def ridge_sweep(experiment: Experiment, degree: int, ridges: Sequence[float]) -> list[Decomposition]:
     """:func:`measure` ridge fits of one degree for each penalty strength, on the same training sets."""
-    return [measure(experiment, polynomial_fitter(degree, ridge=r)) for r in as_list(ridges, "ridges")]
+    return [measure(experiment, regression.polynomial_fitter(degree, ridge=r)) for r in as_list(ridges, "ridges")]
 
 
 def learning_curve(
@@ -444,7 +400,7 @@ def learning_curve(
     list of Decomposition
         One per size.
     """
-    fitter = polynomial_fitter(degree)
+    fitter = regression.polynomial_fitter(degree)
     rng = as_rng(rng)
     sizes = as_list(sizes, "sizes")
     return [measure(make_experiment(n, rng, noise=noise, n_sets=n_sets, n_test=n_test), fitter) for n in sizes]

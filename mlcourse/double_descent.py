@@ -15,7 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from mlcourse import regression
-from mlcourse.bias_variance import Decomposition, Experiment, Fitter, as_list, least_squares_fitter, measure
+from mlcourse.bias_variance import Decomposition, Experiment, as_list, measure
+from mlcourse.regression import Fitter, least_squares_fitter
 from mlcourse.validation import as_float_array, as_int, as_number
 
 

@@ -16,7 +16,9 @@ Two families of models are fitted by least squares:
 leading axes) with numpy's batched pseudo-inverse. With ``ridge = 0`` it returns the
 minimum-norm solution, which is the ordinary least-squares fit when there are fewer parameters
 than points and the smallest interpolating fit when there are more; ``ridge > 0`` adds a
-penalty on the size of the coefficients.
+penalty on the size of the coefficients. A *fitter* (:func:`polynomial_fitter`,
+:func:`least_squares_fitter`) packages one model so that chapter 6's experiments can fit every
+training set of a simulation at once.
 """
 
 from __future__ import annotations
@@ -344,3 +346,50 @@ def predict_polynomial(coefs, x) -> np.ndarray:
     if coefs.ndim < 1 or coefs.shape[-1] > MAX_DEGREE + 1:
         raise ValueError(f"coefs must hold 1 to {MAX_DEGREE + 1} coefficients per fit, got shape {coefs.shape}")
     return evaluate(legendre_design(x, coefs.shape[-1] - 1), coefs)
+
+
+# --------------------------------------------------------------------------- fitters
+
+#: A fitter: ``fitter(x_train (m, n), y_train (m, n), x_test (T,))`` fits each of the m training
+#: sets and returns ``(predictions at x_train (m, n), predictions at x_test (m, T), coefs (m, p))``.
+Fitter = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def least_squares_fitter(features: Callable[[np.ndarray], np.ndarray], *, ridge: float = 0.0) -> Fitter:
+    """A fitter for (ridge) least squares on the features ``features(x) -> design (..., n, p)``.
+
+    Parameters
+    ----------
+    features : callable
+        Maps inputs of shape (..., n) to their design matrix (..., n, p).
+    ridge : float
+        Penalty strength, at least 0 (see :func:`least_squares`).
+
+    Returns
+    -------
+    Fitter
+    """
+    if not callable(features):
+        raise TypeError(f"features must be callable, got {type(features).__name__}")
+    ridge = as_number(ridge, "ridge", low=0.0)
+
+    def fit(x_train, y_train, x_test):
+        design = features(x_train)
+        coefs = least_squares(design, y_train, ridge=ridge)
+        return evaluate(design, coefs), evaluate(features(x_test), coefs), coefs
+
+    return fit
+
+
+def polynomial_fitter(degree: int, *, ridge: float = 0.0) -> Fitter:
+    """A fitter for polynomials of ``degree`` (Legendre basis, optional ridge penalty).
+
+    Parameters
+    ----------
+    degree : int
+        Between 0 and :data:`MAX_DEGREE`.
+    ridge : float
+        Penalty strength, at least 0.
+    """
+    degree = as_int(degree, "degree", low=0, high=MAX_DEGREE)
+    return least_squares_fitter(lambda x: legendre_design(x, degree), ridge=ridge)

@@ -23,7 +23,7 @@ RNG = np.random.default_rng
     [
         lambda: regression.legendre_design([0.0, 0.5], 10**6),
         lambda: regression.fit_polynomial([0.0, 0.5], [1.0, 2.0], 10**6),
-        lambda: bv.polynomial_fitter(10**6),
+        lambda: regression.polynomial_fitter(10**6),
         lambda: bv.simulate_fits(10**6, 5, [0.0], RNG(0)),
         lambda: figs.plot_fits(10**6),
     ],
@@ -87,7 +87,7 @@ def test_predictions_and_targets_of_different_shapes_are_not_broadcast():
 
 def test_a_fitter_returning_the_wrong_shapes_is_caught():
     e = bv.make_experiment(5, RNG(2), n_sets=3, n_test=4)
-    fit = bv.polynomial_fitter(1)
+    fit = regression.polynomial_fitter(1)
 
     def transposed(x_train, y_train, x_test):
         a, b, c = fit(x_train, y_train, x_test)

@@ -81,7 +81,7 @@ def test_experiment_layout():
 def test_constant_fit_fixed_design_variance_is_sigma2_over_n_and_bias_is_f_minus_its_mean():
     n, sigma, m = 25, 0.5, 4000
     e = bv.make_experiment(n, np.random.default_rng(3), noise=sigma, n_sets=m, n_test=40, fixed_x=True)
-    r = bv.measure(e, bv.polynomial_fitter(0))
+    r = bv.measure(e, regression.polynomial_fitter(0))
     # The fitted constant is mean(y): variance sigma²/n; the sample variance of m draws has a
     # relative standard error sqrt(2 / (m - 1)).
     assert r.variance == pytest.approx(sigma**2 / n, rel=4 * np.sqrt(2 / (m - 1)))
@@ -98,7 +98,7 @@ def test_constant_fit_random_design_variance_includes_the_spread_of_f():
     mean_f = quad(regression.target, -1, 1)[0] / 2
     var_f = quad(lambda t: regression.target(t) ** 2, -1, 1)[0] / 2 - mean_f**2
     e = bv.make_experiment(n, np.random.default_rng(4), noise=sigma, n_sets=m, n_test=200, layout="uniform")
-    r = bv.measure(e, bv.polynomial_fitter(0))
+    r = bv.measure(e, regression.polynomial_fitter(0))
     assert r.variance == pytest.approx((var_f + sigma**2) / n, rel=4 * np.sqrt(2 / (m - 1)))
     assert r.bias2 == pytest.approx(np.mean((mean_f - e.f_test) ** 2), abs=0.005)
 
@@ -106,7 +106,7 @@ def test_constant_fit_random_design_variance_includes_the_spread_of_f():
 def test_ridge_constant_variance_shrinks_by_one_plus_lambda_squared():
     n, sigma, m, lam = 20, 0.4, 4000, 0.5
     e = bv.make_experiment(n, np.random.default_rng(5), noise=sigma, n_sets=m, n_test=10, fixed_x=True)
-    r = bv.measure(e, bv.polynomial_fitter(0, ridge=lam))
+    r = bv.measure(e, regression.polynomial_fitter(0, ridge=lam))
     assert r.variance == pytest.approx(sigma**2 / n / (1 + lam) ** 2, rel=4 * np.sqrt(2 / (m - 1)))
 
 
@@ -126,7 +126,7 @@ def test_least_squares_fixed_design_at_the_training_inputs():
         y_test=f + sigma * rng.standard_normal((m, n)),
         noise=sigma,
     )
-    r = bv.measure(experiment, bv.polynomial_fitter(degree))
+    r = bv.measure(experiment, regression.polynomial_fitter(degree))
     design = regression.legendre_design(x, degree)
     hat = design @ np.linalg.pinv(design)
     assert r.variance == pytest.approx(sigma**2 * (degree + 1) / n, rel=4 * np.sqrt(2 / (m - 1)))
@@ -179,14 +179,14 @@ def test_measure_and_experiment_reject_bad_input():
     with pytest.raises(ValueError, match="n_sets must be >= 2"):
         bv.make_experiment(5, np.random.default_rng(0), n_sets=1)
     with pytest.raises(TypeError, match="experiment must be an Experiment"):
-        bv.measure("data", bv.polynomial_fitter(1))
+        bv.measure("data", regression.polynomial_fitter(1))
     e = bv.make_experiment(5, np.random.default_rng(0), n_sets=2)
     with pytest.raises(TypeError, match="fitter must be callable"):
         bv.measure(e, 3)
     with pytest.raises(ValueError, match="counts must be <= 4"):
         dd.feature_sweep(e, [5], np.ones(4), np.zeros(4))
     with pytest.raises(ValueError, match="degree must be >= 0"):
-        bv.polynomial_fitter(-1)
+        regression.polynomial_fitter(-1)
 
 
 def test_measure_is_the_monte_carlo_loop_batched():
@@ -197,7 +197,7 @@ def test_measure_is_the_monte_carlo_loop_batched():
     y_train = np.array([y for _, y in sets])
     x_test = np.linspace(-1, 1, 9)
     loop = np.array([regression.predict_polynomial(regression.fit_polynomial(x, y, 4), x_test) for x, y in sets])
-    _, batched, _ = bv.polynomial_fitter(4)(x_train, y_train, x_test)
+    _, batched, _ = regression.polynomial_fitter(4)(x_train, y_train, x_test)
     np.testing.assert_allclose(batched, loop, atol=1e-12)
 
 

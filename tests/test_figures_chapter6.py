@@ -64,5 +64,5 @@ def test_draw_fits_title_reports_the_settings():
     assert len(fig.axes[0].get_lines()) >= 21  # 20 fits and the true curve
     # It returns the numbers its title shows, measured on the same 200 training sets.
     e = bv.make_experiment(12, np.random.default_rng(0), noise=0.2, n_sets=200, n_test=100)
-    assert result == bv.measure(e, bv.polynomial_fitter(3))
+    assert result == bv.measure(e, regression.polynomial_fitter(3))
     assert f"variance {result.variance:.3g}" in title

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullLocator
 
 from mlcourse import regression
-from mlcourse.bias_variance import Decomposition, make_experiment, measure, polynomial_fitter
+from mlcourse.bias_variance import Decomposition, make_experiment, measure
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
@@ -144,7 +144,7 @@ def draw_fits(
     ridge = as_number(ridge, "ridge", low=0.0)
     seed = as_int(seed, "seed", low=0)
     experiment = make_experiment(n, np.random.default_rng(seed), noise=noise, n_sets=n_sets, n_test=100)
-    result = measure(experiment, polynomial_fitter(degree, ridge=ridge))
+    result = measure(experiment, regression.polynomial_fitter(degree, ridge=ridge))
     coefs = regression.fit_polynomial(experiment.x_train[:20], experiment.y_train[:20], degree, ridge=ridge)
     curves = regression.predict_polynomial(coefs, _GRID)
     fig.set_layout_engine("none")
