@@ -123,6 +123,21 @@ def test_ridge_matches_the_normal_equations_and_the_constant_closed_form():
     np.testing.assert_allclose(c, [y.mean() / (1 + lam)])
 
 
+def test_ridge_with_more_features_than_points_matches_the_normal_equations():
+    rng = np.random.default_rng(11)
+    design = rng.standard_normal((3, 6, 40))  # three stacked problems, p = 40 > n = 6
+    y = rng.standard_normal((3, 6))
+    lam = 0.05
+    coefs = regression.least_squares(design, y, ridge=lam)
+    for i in range(3):
+        expected = np.linalg.solve(design[i].T @ design[i] + 6 * lam * np.eye(40), design[i].T @ y[i])
+        np.testing.assert_allclose(coefs[i], expected, atol=1e-10)
+    # A vanishing penalty tends to the minimum-norm interpolant.
+    np.testing.assert_allclose(
+        regression.least_squares(design[0], y[0], ridge=1e-12), np.linalg.pinv(design[0]) @ y[0], atol=1e-6
+    )
+
+
 def test_least_squares_rejects_mismatched_shapes_and_negative_ridge():
     with pytest.raises(ValueError, match=r"y must have 4 targets per problem \(the rows of design\), got shape \(3,\)"):
         regression.least_squares(np.ones((4, 2)), np.ones(3))
