@@ -57,3 +57,17 @@ def test_cv_error_page_and_package_agree(page, n, k, degree, seed):
     np.testing.assert_allclose(
         page["cv_error"](x, 1e8 * y, degree, k), ms.cross_validation_error(x, 1e8 * y, degree, k), rtol=1e-10
     )
+
+
+def test_the_pages_code_fits_the_column_and_its_cells_stay_short():
+    import json
+
+    from page import ROOT
+
+    nb = json.loads((ROOT / "chapters" / NOTEBOOK).read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code" or "remove-cell" in cell["metadata"].get("tags", []):
+            continue
+        lines = "".join(cell["source"]).splitlines()
+        assert len(lines) <= 15, lines[0]
+        assert all(len(line) <= 78 for line in lines), [line for line in lines if len(line) > 78]
