@@ -123,8 +123,23 @@ def test_ridge_matches_the_normal_equations_and_the_constant_closed_form():
     np.testing.assert_allclose(c, [y.mean() / (1 + lam)])
 
 
+def test_ridge_with_more_features_than_points_matches_the_normal_equations():
+    rng = np.random.default_rng(11)
+    design = rng.standard_normal((3, 6, 40))  # three stacked problems, p = 40 > n = 6
+    y = rng.standard_normal((3, 6))
+    lam = 0.05
+    coefs = regression.least_squares(design, y, ridge=lam)
+    for i in range(3):
+        expected = np.linalg.solve(design[i].T @ design[i] + 6 * lam * np.eye(40), design[i].T @ y[i])
+        np.testing.assert_allclose(coefs[i], expected, atol=1e-10)
+    # A vanishing penalty tends to the minimum-norm interpolant.
+    np.testing.assert_allclose(
+        regression.least_squares(design[0], y[0], ridge=1e-12), np.linalg.pinv(design[0]) @ y[0], atol=1e-6
+    )
+
+
 def test_least_squares_rejects_mismatched_shapes_and_negative_ridge():
-    with pytest.raises(ValueError, match="y has 3 targets per problem but design has 4 rows"):
+    with pytest.raises(ValueError, match=r"y must have 4 targets per problem \(the rows of design\), got shape \(3,\)"):
         regression.least_squares(np.ones((4, 2)), np.ones(3))
     with pytest.raises(ValueError, match="design must have at least 2 dimensions"):
         regression.least_squares(np.ones(4), np.ones(4))
@@ -173,8 +188,3 @@ def test_random_features_reject_bad_arguments():
         regression.random_feature_design([0.0], [1.0, 2.0], [0.0])
     with pytest.raises(ValueError, match="x has 2 training sets but w has 3"):
         regression.random_feature_design(np.zeros((2, 4)), np.zeros((3, 5)), np.zeros((3, 5)))
-
-
-def test_mse():
-    assert regression.mse([1.0, 2.0], [0.0, 0.0]) == 2.5
-    np.testing.assert_allclose(regression.mse([[1.0, 1.0], [0.0, 2.0]], [0.0, 0.0]), [1.0, 2.0])
