@@ -37,7 +37,11 @@ def check_layer_sizes(layer_sizes: Any, name: str = "layer_sizes") -> tuple[int,
     Raises a ``TypeError`` or ``ValueError`` naming ``name`` unless ``layer_sizes`` is a sequence
     of at least two integers, each >= 1. Numpy integers become Python ints (no overflow later).
     """
-    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, (Sequence, np.ndarray)):
+    if (
+        isinstance(layer_sizes, (str, bytes))
+        or not isinstance(layer_sizes, (Sequence, np.ndarray))
+        or np.ndim(layer_sizes) != 1
+    ):
         raise TypeError(f"{name} must be a sequence of integers such as (3, 4, 2), got {type(layer_sizes).__name__}")
     if len(layer_sizes) < 2:
         raise ValueError(f"{name} must give at least an input and an output size, got {list(layer_sizes)}")
