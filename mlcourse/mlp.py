@@ -137,15 +137,21 @@ def forward_with_inputs(
     """
     sizes = check_params(params)
     activation = _check_activation(activation)
-    h = _check_X(X, sizes[0])
-    n_layers = len(sizes) - 1
-    inputs = []
+    return _forward_with_inputs(params, _check_X(X, sizes[0]), activation)
+
+
+def _forward_with_inputs(
+    params: Mapping[str, np.ndarray], X: np.ndarray, activation: str
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """:func:`forward_with_inputs` on checked arguments; raises ``FloatingPointError`` on overflow."""
+    n_layers = len(params) // 2
+    inputs, h = [], X
     with np.errstate(over="ignore", invalid="ignore"):
         for i in range(1, n_layers + 1):
             inputs.append(h)
             z = h @ params[f"W{i}"] + params[f"b{i}"]
             h = z if i == n_layers else activate(z, activation)
-    if not np.all(np.isfinite(h)):
+    if not np.isfinite(h.sum()):
         raise FloatingPointError("the forward pass overflowed: the weights are far too large (or infinite)")
     return h, inputs
 
@@ -303,9 +309,13 @@ class MLP:
         grads : dict of str to numpy.ndarray
             Same keys and shapes as :attr:`params`.
         """
+        check_params(self.params)
         X = self._check_X(X)
-        y = self._check_y(y, len(X))
-        logits, inputs = forward_with_inputs(self.params, X, activation=self.activation)
+        return self._loss_and_grads(X, self._check_y(y, len(X)))
+
+    def _loss_and_grads(self, X: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
+        """:meth:`loss_and_grads` on checked inputs (the training loop's inner step)."""
+        logits, inputs = _forward_with_inputs(self.params, X, self.activation)
         dz = logit_gradient(logits, y)
         return cross_entropy(logits, y), backward(self.params, inputs, dz, activation=self.activation)
 

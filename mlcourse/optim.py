@@ -90,6 +90,10 @@ class SGD:
     def step(self, params: dict[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
         """Move every parameter a small step against its gradient (downhill), in place."""
         _check_grads(params, grads)
+        self._update(params, grads)
+
+    def _update(self, params: dict[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
+        """:meth:`step` on checked arguments."""
         sgd_step(params, grads, self.learning_rate)
 
 
@@ -120,9 +124,8 @@ class Adam(SGD):
             raise ValueError("eps must be > 0 (e.g. 1e-8): with eps = 0 a zero gradient gives 0 / 0 = NaN")
         self.t = 0
 
-    def step(self, params: dict[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
-        """One Adam update of every parameter, in place."""
-        _check_grads(params, grads)
+    def _update(self, params: dict[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
+        """One Adam update of every parameter, in place (arguments checked by :meth:`step`)."""
         self.t += 1
         for name in params:
             g = grads[name]

@@ -148,12 +148,10 @@ def train(
             for start in range(0, len(X), batch_size):
                 batch = order[start : start + batch_size]
                 with np.errstate(over="raise", invalid="raise"):  # overflow: the learning rate is far too large
-                    _, grads = model.loss_and_grads(X[batch], y[batch])
-                    if not all(np.all(np.isfinite(g)) for g in grads.values()):
-                        raise FloatingPointError("non-finite gradient")
-                    opt.step(model.params, grads)
-                    if not all(np.all(np.isfinite(p)) for p in model.params.values()):
-                        raise FloatingPointError("non-finite parameters")
+                    _, grads = model._loss_and_grads(X[batch], y[batch])
+                    opt._update(model.params, grads)
+                    if not np.isfinite(sum(float(p.sum()) for p in model.params.values())):
+                        raise FloatingPointError("the parameters are no longer finite")
                 steps += 1
                 if target_accuracy is not None:
                     history.val_accuracy_by_step.append(model.accuracy(X_val, y_val))
