@@ -108,7 +108,7 @@ def plot_mlp_diagram(params: Mapping[str, np.ndarray]) -> Plot:
 
 _COMPONENT_COLOURS = {
     "token embedding": PALETTE["orange"],
-    "position embedding": PALETTE["yellow"],
+    "position embedding": PALETTE["sky"],  # yellow is invisible on white
     "attention": PALETTE["blue"],
     "MLP": PALETTE["green"],
     "norms": PALETTE["purple"],
