@@ -170,3 +170,13 @@ def test_check_relu_network_facts():
     assert "not the maximum" in ex.check_relu_network_facts(61, 40).message
     assert not ex.check_relu_network_facts(61.0, 20).ok
     assert ex.check_relu_network_facts(31, 10, n_hidden=10).ok
+
+
+def test_draw_fit_returns_the_numbers_of_the_drawn_network():
+    from mlcourse.figures import new_figure
+
+    drawn = figs.draw_fit(new_figure(), n_hidden=8, target="step", seed=3)
+    net = ap.fit_random_relu(ap.grid(1000), ap.step(ap.grid(1000)), 8, np.random.default_rng(3))
+    assert drawn == {"n_hidden": 8, "n_parameters": 25, "rms": ap.rms_error(net, ap.grid(2001), ap.step)}
+    with pytest.raises(ValueError, match="target must be one of"):
+        figs.draw_fit(new_figure(), n_hidden=8, target="cosine")

@@ -17,7 +17,7 @@ from mlcourse import approximation as ap
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, PAPER, styled
 from mlcourse.losses import mse
-from mlcourse.mlp import check_params
+from mlcourse.mlp import check_params, parameter_count
 from mlcourse.scale import (
     ADAM_MIXED_PRECISION_BYTES,
     COMPONENTS,
@@ -51,7 +51,7 @@ def plot_mlp_diagram(params: Mapping[str, np.ndarray]) -> Plot:
     if max(sizes) > 8:
         raise ValueError(f"plot_mlp_diagram draws small networks (at most 8 neurons per layer), got {list(sizes)}")
     layers = [(params[f"W{i}"], params[f"b{i}"]) for i in range(1, len(sizes))]
-    total = sum(W.size + b.size for W, b in layers)
+    total = parameter_count(sizes)
     fig = new_figure(7.5, 3.8)
 
     def y_of(n: int, j: int) -> float:
