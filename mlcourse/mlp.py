@@ -163,10 +163,16 @@ def logit_gradient(logits: np.ndarray, y: np.ndarray) -> np.ndarray:
 
     Parameters
     ----------
-    logits : numpy.ndarray, shape (n, k)
-    y : numpy.ndarray of int, shape (n,)
-        Class labels in ``[0, k)`` (trusted: checked by the caller).
+    logits : array_like, shape (n, k)
+        Finite class scores, one row per example.
+    y : array_like of int, shape (n,)
+        Class labels in ``[0, k)``.
     """
+    logits = as_float_array(logits, "logits", ndim=2)
+    return _logit_gradient(logits, _check_y(y, len(logits), logits.shape[1]))
+
+
+def _logit_gradient(logits: np.ndarray, y: np.ndarray) -> np.ndarray:
     dz = softmax(logits)  # predicted probabilities p
     dz[np.arange(len(y)), y] -= 1.0  # p - onehot(y)
     return dz / len(y)  # the loss is a mean over n rows
@@ -192,6 +198,23 @@ def backward(
     dict of str to numpy.ndarray
         Same keys and shapes as ``params``.
     """
+    sizes = check_params(params)
+    activation = _check_activation(activation)
+    if not isinstance(inputs, Sequence) or len(inputs) != len(sizes) - 1:
+        raise ValueError(f"inputs must be a list of {len(sizes) - 1} arrays, one per layer (from forward_with_inputs)")
+    n = len(_check_X(inputs[0], sizes[0]))
+    for i, h in enumerate(inputs):
+        if not isinstance(h, np.ndarray) or h.shape != (n, sizes[i]):
+            raise ValueError(f"inputs[{i}] must be an array of shape ({n}, {sizes[i]})")
+    dz = as_float_array(dz, "dz", ndim=2)
+    if dz.shape != (n, sizes[-1]):
+        raise ValueError(f"dz must have the outputs' shape ({n}, {sizes[-1]}), got {dz.shape}")
+    return _backward(params, inputs, dz, activation)
+
+
+def _backward(
+    params: Mapping[str, np.ndarray], inputs: Sequence[np.ndarray], dz: np.ndarray, activation: str
+) -> dict[str, np.ndarray]:
     n_layers = len(inputs)
     grads = {}
     for i in range(n_layers, 0, -1):
@@ -209,7 +232,7 @@ def check_params(params: Any) -> tuple[int, ...]:
         raise TypeError(f"params must be a dict {{'W1': ..., 'b1': ..., ...}}, got {type(params).__name__}")
     n_layers = len(params) // 2
     expected = [f"{p}{i}" for i in range(1, n_layers + 1) for p in "Wb"]
-    if sorted(params) != sorted(expected):
+    if len(params) != len(expected) or set(params) != set(expected):
         raise ValueError(f"params must have the keys {expected}, got {list(params)}")
     sizes = [np.shape(params["W1"])[0] if np.ndim(params["W1"]) == 2 else -1]
     for i in range(1, n_layers + 1):
@@ -316,16 +339,12 @@ class MLP:
     def _loss_and_grads(self, X: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
         """:meth:`loss_and_grads` on checked inputs (the training loop's inner step)."""
         logits, inputs = _forward_with_inputs(self.params, X, self.activation)
-        dz = logit_gradient(logits, y)
-        return cross_entropy(logits, y), backward(self.params, inputs, dz, activation=self.activation)
+        dz = _logit_gradient(logits, y)
+        return cross_entropy(logits, y), _backward(self.params, inputs, dz, self.activation)
 
     def predict(self, X) -> np.ndarray:
         """Predicted class of each row of ``X``: the index of the largest logit, shape (n,), int64."""
         return np.argmax(self.forward(X), axis=1).astype(np.int64)
-
-    def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities ``softmax(forward(X))``, shape (n, n_classes)."""
-        return softmax(self.forward(X))
 
     def loss(self, X, y) -> float:
         """Mean cross-entropy loss (nats) on ``(X, y)``, forward pass only."""
@@ -368,8 +387,7 @@ class MLP:
 
 
 # Chapter 7 (not yet updated) still calls these through ``mlp``; they moved to ``mlcourse.training``.
-_MOVED_TO_TRAINING = ("train", "gradient_check", "matmul_flops", "training_memory", "inference_memory")
-_MOVED_TO_TRAINING += ("learning_rate_run",)
+_MOVED_TO_TRAINING = "train gradient_check matmul_flops training_memory inference_memory learning_rate_run".split()
 
 
 def __getattr__(name: str) -> Any:

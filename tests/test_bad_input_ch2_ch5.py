@@ -211,3 +211,19 @@ def test_checkers_do_not_take_a_nan_gradient_step_for_a_right_one():
     assert not feedback.ok and "NaN" in feedback.message
     feedback = ex5.check_logit_gradient(lambda z, y: np.full(z.shape, np.nan))
     assert not feedback.ok and "NaN" in feedback.message
+
+
+def test_backward_and_logit_gradient_check_their_arguments():
+    params = mlp.init_params((2, 3, 2), rng())
+    X = np.ones((4, 2))
+    _, inputs = mlp.forward_with_inputs(params, X)
+    with pytest.raises(ValueError, match=r"dz must have the outputs' shape \(4, 2\)"):
+        mlp.backward(params, inputs, np.ones((4, 3)))
+    with pytest.raises(ValueError, match="inputs must be a list of 2 arrays"):
+        mlp.backward(params, inputs[:1], np.ones((4, 2)))
+    with pytest.raises(ValueError, match="dz must contain only finite"):
+        mlp.backward(params, inputs, np.full((4, 2), np.nan))
+    with pytest.raises(ValueError, match=r"y must be in \[0, 2\)"):
+        mlp.logit_gradient(np.zeros((2, 2)), [0, 2])
+    with pytest.raises(ValueError, match="logits must contain only finite"):
+        mlp.logit_gradient([[np.inf, 0.0]], [0])

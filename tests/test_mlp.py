@@ -120,7 +120,7 @@ def test_forward_matches_a_hand_computed_network():
     expected = [2 * h[0] - h[1] + 0.5, h[1] - 0.5]
     np.testing.assert_allclose(net.forward(x), [expected])
     assert net.predict(x).tolist() == [int(np.argmax(expected))]
-    np.testing.assert_allclose(net.predict_proba(x), sp_softmax([expected], axis=1))
+    np.testing.assert_allclose(net.loss(x, [0]), -np.log(sp_softmax([expected], axis=1)[0, 0]))
 
 
 def test_relu_forward_clips_negative_pre_activations():
