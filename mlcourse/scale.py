@@ -174,6 +174,22 @@ LLAMA2_70B = TransformerConfig(
     d_model=8192, n_layers=80, n_heads=64, n_kv_heads=8, d_ff=28672, name="Llama-2-70B", **_LLAMA2
 )
 
+#: SmolLM2-135M (Hugging Face 2024), a small Llama-style model with tied embeddings: 134,515,008
+#: parameters, the sum of the tensor sizes in its GGUF file. Not in :data:`PRESETS`.
+SMOLLM2_135M = TransformerConfig(
+    vocab_size=49152,
+    d_model=576,
+    n_layers=30,
+    n_heads=9,
+    n_kv_heads=3,
+    d_ff=1536,
+    mlp="swiglu",
+    norm="rmsnorm",
+    bias=False,
+    tied_embeddings=True,
+    name="SmolLM2-135M",
+)
+
 #: Every preset by name, smallest first.
 PRESETS: dict[str, TransformerConfig] = {
     c.name: c for c in (GPT2_SMALL, GPT2_MEDIUM, GPT2_LARGE, GPT2_XL, LLAMA2_7B, LLAMA2_13B, LLAMA2_70B)

@@ -271,3 +271,13 @@ def test_check_memory_answer_hints():
     adam_only = ex.check_memory_answer(2 * n / 1e9, 12 * n / 1e9)
     assert not adam_only.ok and "optimizer state alone" in adam_only.message
     assert not ex.check_memory_answer("26", 208).ok
+
+
+def test_smollm2_135m_matches_its_gguf_tensor_count_by_hand():
+    d, L, V, f, kv = 576, 30, 49152, 1536, 3 * 64  # 9 query heads of 64 share 3 key/value heads
+    per_block = 2 * d * d + 2 * d * kv + 3 * d * f + 2 * d  # Q, O; K, V; SwiGLU; two RMSNorms
+    by_hand = V * d + L * per_block + d  # tied head: no extra matrix; final RMSNorm
+    assert by_hand == 134_515_008  # the sum of the 272 tensor sizes in the GGUF file
+    assert scale.transformer_parameter_count(scale.SMOLLM2_135M) == by_hand
+    assert scale.SMOLLM2_135M.head_dim == 64 and scale.SMOLLM2_135M.kv_heads == 3
+    assert scale.SMOLLM2_135M.name not in scale.PRESETS
