@@ -206,12 +206,12 @@ def as_int_array(
     numpy.ndarray of int64
     """
     array = _numeric_array(value, name, "integers (a list or array of ints)")
-    if array.dtype.kind == "f":
-        raise TypeError(f"{name} must be integers, got floats (dtype {array.dtype})")
     if ndim is not None and array.ndim != ndim:
         raise ValueError(f"{name} must have {ndim} dimension(s), got shape {array.shape}")
     if not allow_empty and array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    if array.dtype.kind == "f" and array.size:  # an empty list is float64 in numpy: let it pass
+        raise TypeError(f"{name} must be integers, got floats (dtype {array.dtype})")
     if array.size and (array.max() > np.iinfo(np.int64).max if array.dtype.kind == "u" else False):
         raise ValueError(f"{name} must fit in 64-bit integers, got {_show(array.max())}")
     array = array.astype(np.int64, copy=False)
