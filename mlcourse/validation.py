@@ -232,11 +232,19 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> No
     names : tuple of str
         The two arguments' names, used in the message.
     """
-    if np.shape(a) != np.shape(b):
+    shape_a, shape_b = _shape(a, names[0]), _shape(b, names[1])
+    if shape_a != shape_b:
         raise ValueError(
-            f"{names[0]} and {names[1]} must have the same shape, got {np.shape(a)} and {np.shape(b)}"
+            f"{names[0]} and {names[1]} must have the same shape, got {shape_a} and {shape_b}"
             " (reshape one of them; they are not broadcast)"
         )
+
+
+def _shape(value: Any, name: str) -> tuple[int, ...]:
+    try:
+        return np.shape(value)
+    except ValueError:
+        raise TypeError(f"{name} must be an array, got a ragged sequence") from None
 
 
 def as_finite_result(value: Any, what: str, *, hint: str = "") -> Any:
@@ -256,8 +264,11 @@ def as_finite_result(value: Any, what: str, *, hint: str = "") -> Any:
     hint : str, optional
         What the reader can do about it, appended to the message.
     """
-    with np.errstate(all="ignore"):
-        finite = bool(np.all(np.isfinite(value)))
+    try:
+        with np.errstate(all="ignore"):
+            finite = bool(np.all(np.isfinite(value)))
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be numbers, got {_show(value)}") from None
     if not finite:
         message = f"{what} overflowed: it produced NaN or infinity"
         raise NonFiniteResultError(message + (f" ({hint})" if hint else ""))

@@ -24,7 +24,7 @@ import inspect
 
 import numpy as np
 import pytest
-from bad_inputs import AX, FIG, RNG, E, catalogue, extreme_values, judge, same_result, same_variants
+from bad_inputs import AX, FIG, RNG, E, TookTooLong, catalogue, extreme_values, judge, same_result, same_variants
 from hypothesis import HealthCheck, Phase, given, settings
 
 from mlcourse import bias_variance, regression
@@ -200,13 +200,73 @@ REGISTRY = [
 ]
 # fmt: on
 
+#: Arguments whose TypeError/ValueError messages do not (always) name them: "module.function:argument" -> example.
+NAME_XFAILS: dict[str, str] = {
+    "mlcourse.regression.sample:n_sets": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.regression.sample:f": "None -> TypeError: 'NoneType' object is not callable",
+    "mlcourse.regression.legendre_design:degree": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.regression.random_features:n_features": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.regression.random_features:n_sets": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.regression.fit_polynomial:x": "np.float64(-0.9) -> ValueError: y has 6 targets per problem but design has 1 rows",
+    "mlcourse.regression.fit_polynomial:degree": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.regression.mse:predictions": "array([1., 2.]) -> ValueError: operands could not be broadcast together with shapes (2,) (3,) ",
+    "mlcourse.regression.mse:y": "array([1., 2.]) -> ValueError: operands could not be broadcast together with shapes (3,) (2,) ",
+    "mlcourse.regression.mse:axis": "'1' -> TypeError: 'str' object cannot be interpreted as an integer",
+    "mlcourse.datasets.draw_points:y": "'nan' -> ValueError: invalid literal for int() with base 10: np.str_('nan')",
+    "mlcourse.datasets.draw_points:size": "'1' -> ValueError: s must be float, but has type <U1",
+    "mlcourse.datasets.draw_points:alpha": "b'1' -> UFuncTypeError: ufunc 'minimum' did not contain a loop with signature matching types (",
+    "mlcourse.determinism.sample_population:size": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.determinism.fit_many_samples:size": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.determinism.sample_continuations:seeds": "None -> TypeError: 'NoneType' object is not iterable",
+    "mlcourse.determinism.continuation_counts:continuations": "3 -> TypeError: 'int' object is not iterable",
+    "mlcourse.determinism.draw_continuations:continuations": "None -> TypeError: object of type 'NoneType' has no len()",
+    "mlcourse.determinism.draw_continuations:top": "None -> TypeError: unsupported operand type(s) for -: 'NoneType' and 'int'",
+    "mlcourse.determinism.plot_decoding_spread:seeds": "None -> TypeError: 'NoneType' object is not iterable",
+    "mlcourse.determinism.draw_sample_fits:fits": "None -> TypeError: 'NoneType' object is not iterable",
+    "mlcourse.bias_variance.make_experiment:n": "18446744073709551616 -> ValueError: Maximum allowed size exceeded",
+    "mlcourse.bias_variance.make_experiment:n_sets": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.bias_variance.make_experiment:n_test": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.bias_variance.make_experiment:fixed_x": "array([ True, False]) -> ValueError: The truth value of an array with more than one element is ambiguous. U",
+    "mlcourse.bias_variance.make_experiment:f": "None -> TypeError: 'NoneType' object is not callable",
+    "mlcourse.bias_variance.decompose:predictions": "array([[1. ],\n       [1. -> ValueError: f_test must have one value per test input (1), got shape (2,)",
+    "mlcourse.bias_variance.measure:fitter": "<function _reader_functi -> ValueError: not enough values to unpack (expected 3, got 1)",
+    "mlcourse.bias_variance.degree_sweep:degrees": "None -> TypeError: 'NoneType' object is not iterable",
+    "mlcourse.bias_variance.ridge_sweep:degree": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.bias_variance.ridge_sweep:ridges": "None -> TypeError: 'NoneType' object is not iterable",
+    "mlcourse.bias_variance.feature_sweep:counts": "None -> TypeError: 'NoneType' object is not iterable",
+    "mlcourse.bias_variance.feature_sweep:w": "array([[1.],\n       [2.] -> ValueError: counts must be <= 1, got 2",
+    "mlcourse.bias_variance.learning_curve:sizes": "None -> TypeError: 'NoneType' object is not iterable",
+    "mlcourse.bias_variance.learning_curve:degree": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.bias_variance.learning_curve:n_sets": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.bias_variance.learning_curve:n_test": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.bias_variance.kfold_indices:n": "18446744073709551616 -> ValueError: Maximum allowed size exceeded",
+    "mlcourse.bias_variance.kfold_indices:k": "9223372036854775808 -> ValueError: n must be >= 9223372036854775808, got 6",
+    "mlcourse.bias_variance.cross_validation_error:degree": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.bias_variance.cross_validation_error:k": "9223372036854775808 -> ValueError: n must be >= 9223372036854775808, got 6",
+    "mlcourse.bias_variance.validation_error:degree": "9223372036854775808 -> ValueError: Maximum allowed dimension exceeded",
+    "mlcourse.bias_variance.plot_tradeoff_diagram:degrees": "None -> TypeError: 'NoneType' object is not iterable",
+    "mlcourse.bias_variance.draw_fits:seed": "np.timedelta64(1,'s') -> TypeError: int() argument must be a string, a bytes-like object or a real number,",
+    "mlcourse.bias_variance.plot_fits:seed": "{'a': 1} -> TypeError: SeedSequence expects int or sequence of ints for entropy not {'a': 1}",
+    "mlcourse.bias_variance.plot_decomposition:values": "None -> TypeError: len() of unsized object",
+    "mlcourse.bias_variance.plot_model_selection:val_choices": "None -> TypeError: '<' not supported between instances of 'NoneType' and 'float'",
+    "mlcourse.bias_variance.plot_model_selection:cv_choices": "None -> TypeError: '>' not supported between instances of 'int' and 'NoneType'",
+    "mlcourse.bias_variance.plot_learning_curves:sizes": "None -> ValueError: x and y must have same first dimension, but have shapes (1,) and (3,)",
+    "mlcourse.bias_variance.plot_double_descent:counts": "1j -> TypeError: float() argument must be a string or a real number, not 'complex'",
+    "mlcourse.bias_variance.check_constant_variance:sigma": "None -> TypeError: unsupported operand type(s) for ** or pow(): 'NoneType' and 'int'",
+}
+
 ACTIVE = [e for e in REGISTRY if not e.skip]
 
 
 def _xfail(entry, arg, test):
     """The xfail mark for one (entry, argument, test): key ``"arg"`` marks the bad-values test, ``"arg@extremes"``
-    the generated-extremes test and ``"arg@same"`` the numpy-spellings test."""
+    the generated-extremes test and ``"arg@same"`` the numpy-spellings test; :data:`NAME_XFAILS` marks the
+    error-message test."""
     reason = entry.xfail.get(f"{arg}@{test}") or (entry.xfail.get(arg) if test == "bad" else None)
+    if test == "name":
+        reason = NAME_XFAILS.get(f"{entry.target}:{arg}")
+        if str(entry.xfail.get(arg, "")).startswith("hangs"):
+            reason = entry.xfail[arg]
     # A defect that hangs until the time limit is not re-run every time (it costs seconds); the rest are strict.
     return [pytest.mark.xfail(strict=True, reason=reason, run=not reason.startswith("hangs"))] if reason else []
 
@@ -237,15 +297,45 @@ def test_the_valid_example_runs_and_is_finite(entry):
     assert error is None, f"the registry's valid example for {entry.name} raised {error!r}"
 
 
+_OUTCOMES: dict[tuple[str, str], list[tuple[object, BaseException | None, str]]] = {}
+
+
+def _outcomes(entry, arg):
+    """Run the catalogue for one argument once: (value, TypeError/ValueError or None, failure message or "")."""
+    key = (entry.target, arg)
+    if key not in _OUTCOMES:
+        rows = []
+        for value in _sampled(catalogue(entry.kind(arg), entry.kwargs[arg]), entry.examples):
+            try:
+                _, error = judge(entry, entry.call_kwargs(**{arg: value}), arg)
+                rows.append((value, error, ""))
+            except AssertionError as exc:
+                rows.append((value, None, str(exc)))
+            except (Exception, TookTooLong) as exc:
+                rows.append((value, None, f"raised {type(exc).__name__}: {exc}"))
+                if isinstance(exc, TookTooLong):
+                    break  # the next huge value would hang too
+        _OUTCOMES[key] = rows
+    return _OUTCOMES[key]
+
+
 @pytest.mark.parametrize(("entry", "arg"), _cases("bad"))
 def test_bad_values_give_a_clean_error_or_a_finite_answer(entry, arg):
-    for value in _sampled(catalogue(entry.kind(arg), entry.kwargs[arg]), entry.examples):
-        try:
-            judge(entry, entry.call_kwargs(**{arg: value}), arg)
-        except AssertionError as exc:
-            raise AssertionError(f"{entry.name}({arg}={value!r}): {exc}") from None
-        except Exception as exc:
-            raise AssertionError(f"{entry.name}({arg}={value!r}) raised {type(exc).__name__}: {exc}") from exc
+    failures = [
+        f"{entry.name}({arg}={value!r:.80}): {failure}" for value, _, failure in _outcomes(entry, arg) if failure
+    ]
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize(("entry", "arg"), _cases("name"))
+def test_errors_name_the_argument_they_reject(entry, arg):
+    names = {arg, entry.kwargs.get("name"), entry.kwargs.get("what")} - {None}  # validation helpers: the given name
+    unnamed = [
+        f"{entry.name}({arg}={value!r:.60}) raised {type(error).__name__}: {error}"
+        for value, error, _ in _outcomes(entry, arg)
+        if error is not None and not any(n in str(error) for n in names)
+    ]
+    assert not unnamed, "the message must name the argument:\n" + "\n".join(unnamed)
 
 
 @pytest.mark.parametrize(("entry", "arg"), _cases("extremes", {"array", "labels", "number", "int"}))
