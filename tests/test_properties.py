@@ -9,12 +9,20 @@ arguments come from the reader of an exercise, known defects). For every argumen
   infinity, 0-d, empty and mismatched arrays, huge and tiny magnitudes) and hypothesis-generated
   extremes, and require finite, well-shaped output or a ``TypeError``/``ValueError`` (warnings
   are errors; exercise checkers must return ``Feedback`` for whatever the reader passes);
+* require every such ``TypeError``/``ValueError`` to name the argument it rejects;
 * require numpy spellings of the valid value (``np.int32(5)``, ``np.float32`` arrays, lists) to
   give exactly the same result as the plain one.
 
-Known defects in modules owned elsewhere are ``xfail(strict=True)`` entries with the defect as
-the reason; fixing one turns its test into an XPASS failure, so the mark must go with the fix.
+A meta-test fails when a public function or class of :data:`IDEA_MODULES` has no entry.
+
+Known defects in modules owned elsewhere are ``xfail(strict=True)``: the entry's ``_xfail`` maps
+``"arg"`` (bad values), ``"arg@extremes"`` or ``"arg@same"`` to the defect, and
+:data:`NAME_XFAILS` lists messages that do not name their argument. Fixing a defect turns its
+test into an XPASS failure, so the mark goes with the fix. Reasons starting with "hangs" are
+not run (each would burn the CPU-time limit of ``bad_inputs.TIME_LIMIT_S``).
 Registry entries use today's names; port them when modules are split or renamed.
+
+Cost: about 25 s of CPU on one core (hypothesis is derandomized, without shrinking or database).
 """
 
 from __future__ import annotations
