@@ -127,7 +127,9 @@ def dequantize_q4_1(blocks: np.ndarray) -> np.ndarray:
     d = blocks[:, 0:2].view(np.float16).astype(np.float32)  # (n_blocks, 1)
     m = blocks[:, 2:4].view(np.float16).astype(np.float32)
     packed = blocks[:, 4:20]
-    w = np.concatenate([packed & 0x0F, packed >> 4], axis=1).astype(np.float32)
+    w = np.empty((len(blocks), BLOCK_SIZE), dtype=np.float32)
+    w[:, :16] = packed & 0x0F  # weights 0-15: low 4 bits
+    w[:, 16:] = packed >> 4  # weights 16-31: high 4 bits
     w *= d  # in place: the same float32 operations as d * q + m, without temporaries
     w += m
     return w
