@@ -167,7 +167,9 @@ class SmolLM2:
         return self.tokenizer.encode(text, add_special_tokens=False).ids
 
     def decode(self, ids) -> str:
-        """Token ids to text (special tokens such as ``<|im_end|>`` are kept)."""
+        """Token ids to text (special tokens such as ``<|im_end|>`` are kept); no ids give ``""``."""
+        if isinstance(ids, (list, tuple, np.ndarray)) and len(ids) == 0:
+            return ""
         ids = _check_ids(ids, self.config.vocab_size, np.iinfo(np.int64).max)
         return self.tokenizer.decode(ids.tolist(), skip_special_tokens=False)
 

@@ -95,6 +95,7 @@ def test_special_tokens_and_no_bos(model):
     assert model.encode("Hello")[0] not in (0, 1, 2)
     assert model.decode([1, 2]) == "<|im_start|><|im_end|>"
     assert model.encode("") == []
+    assert model.decode([]) == ""
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["text"][:20])
@@ -258,6 +259,9 @@ def test_bad_ids(model, ids, error, match):
         model.logits(ids)
     with pytest.raises(error, match=match):
         model.generate(ids, 1, None, temperature=0)
+    if match not in ("at least one", "context length 8192"):  # decode takes any length, and [] gives ""
+        with pytest.raises(error, match=match):
+            model.decode(ids)
 
 
 def test_numpy_integer_ids_are_fine(model):
