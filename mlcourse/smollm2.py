@@ -95,6 +95,37 @@ def _check_sampling(temperature, top_k, top_p) -> tuple[float, int | None, float
     return float(temperature), top_k, top_p
 
 
+# --------------------------------------------------------------------------- loading
+
+
+@functools.cache
+def _load(path: Path) -> SmolLM2:
+    from tokenizers import Tokenizer
+
+    _weights.check_cache(path)
+    tokenizer = Tokenizer.from_file(str(_weights.tokenizer_file(path)))
+    return SmolLM2(_weights.load_tensors(path), _weights.load_config(path), tokenizer)
+
+
+def load_smollm2(cache: str | os.PathLike | None = None) -> SmolLM2:
+    """SmolLM2-135M-Instruct from the local cache, loaded once per process.
+
+    Parameters
+    ----------
+    cache : path, optional
+        The cache folder; default ``$MLCOURSE_CACHE/smollm2-135m-instruct`` or
+        ``~/.cache/mlcourse/smollm2-135m-instruct``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the cache is missing or incomplete: run ``python -m mlcourse.smollm2 fetch``.
+        Loading never downloads anything.
+    """
+    path = _weights.cache_dir() if cache is None else Path(cache)
+    return _load(path.expanduser().resolve())
+
+
 # --------------------------------------------------------------------------- the model
 
 
@@ -113,6 +144,8 @@ class SmolLM2:
         The most tokens it reads at once, 8,192.
     metadata : dict
         The GGUF file's settings (``general.name``, ``tokenizer.chat_template``, ...).
+    tensors : dict of str to numpy.ndarray
+        Every float32 weight tensor by its GGUF name (read-only), as in the file: matrices (out, in).
     """
 
     def __init__(self, tensors: dict[str, np.ndarray], metadata: dict, tokenizer) -> None:
@@ -150,6 +183,7 @@ class SmolLM2:
                 for i in range(n_layers)
             ],
         }
+        self.tensors = tensors
         self.context_length = int(metadata["llama.context_length"])
         self.metadata = metadata
         self.tokenizer = tokenizer
@@ -157,6 +191,25 @@ class SmolLM2:
     def __repr__(self) -> str:
         c = self.config
         return f"SmolLM2({c.n_layers} blocks, d_model {c.d_model}, {c.n_heads} heads, vocabulary {c.vocab_size})"
+
+    def with_weights(self, transform) -> SmolLM2:
+        """A new model whose every weight tensor is ``transform(tensor)``, e.g. rounded to float16.
+
+        Parameters
+        ----------
+        transform : callable
+            Takes a float32 array (read-only) and returns an array of the same shape; the result
+            is stored as float32. This model is left unchanged.
+        """
+        if not callable(transform):
+            raise TypeError(f"transform must be a function of one array, got {type(transform).__name__}")
+        tensors = {}
+        for name, tensor in self.tensors.items():
+            new = np.asarray(transform(tensor), dtype=np.float32)
+            if new.shape != tensor.shape:
+                raise ValueError(f"transform must keep each shape: {name} went from {tensor.shape} to {new.shape}")
+            tensors[name] = new
+        return SmolLM2(tensors, self.metadata, self.tokenizer)
 
     # ----------------------------------------------------------------------- tokens
 
@@ -302,34 +355,6 @@ class SmolLM2:
         if new and new[-1] in (IM_END, END_OF_TEXT):
             new = new[:-1]
         return self.tokenizer.decode(new, skip_special_tokens=False) if new else ""
-
-
-@functools.cache
-def _load(path: Path) -> SmolLM2:
-    from tokenizers import Tokenizer
-
-    _weights.check_cache(path)
-    tokenizer = Tokenizer.from_file(str(_weights.tokenizer_file(path)))
-    return SmolLM2(_weights.load_tensors(path), _weights.load_config(path), tokenizer)
-
-
-def load_smollm2(cache: str | os.PathLike | None = None) -> SmolLM2:
-    """SmolLM2-135M-Instruct from the local cache, loaded once per process.
-
-    Parameters
-    ----------
-    cache : path, optional
-        The cache folder; default ``$MLCOURSE_CACHE/smollm2-135m-instruct`` or
-        ``~/.cache/mlcourse/smollm2-135m-instruct``.
-
-    Raises
-    ------
-    FileNotFoundError
-        If the cache is missing or incomplete: run ``python -m mlcourse.smollm2 fetch``.
-        Loading never downloads anything.
-    """
-    path = _weights.cache_dir() if cache is None else Path(cache)
-    return _load(path.expanduser().resolve())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,32 +52,6 @@ _LIST_FIELDS = ("tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggm
 _CONTROL_TOKEN = 3  # llama.cpp's token type for control tokens such as <|im_start|>
 
 
-@dataclass(frozen=True)
-class QuantizedTensor:
-    """One tensor as the file stores it.
-
-    Attributes
-    ----------
-    name : str
-        GGUF name, e.g. ``"blk.0.attn_q.weight"``.
-    type_name : str
-        Storage format, e.g. ``"Q4_1"`` (see :mod:`mlcourse.quantization`).
-    shape : tuple of int
-        Shape in numpy order (a row of the file is the last axis).
-    data : numpy.ndarray of uint8
-        The stored bytes (read-only).
-    """
-
-    name: str
-    type_name: str
-    shape: tuple[int, ...]
-    data: np.ndarray
-
-    @property
-    def n_weights(self) -> int:
-        return int(np.prod(self.shape))
-
-
 # --------------------------------------------------------------------------- where the cache is
 
 
@@ -151,12 +125,14 @@ def load_quantized(path: str | os.PathLike | None = None) -> list[QuantizedTenso
 def load_tensors(path: str | os.PathLike | None = None) -> dict[str, np.ndarray]:
     """Every tensor dequantized to float32, by GGUF name, bit-identical to the file's values.
 
-    Each format's blocks are dequantized in one vectorised pass; the tensors are views into it.
+    Each format's blocks are dequantized in one vectorised pass; the tensors are read-only views into it.
     """
     path = cache_dir() if path is None else Path(path)
     check_cache(path)
     table = _read_json(path, "tensors.json")
     flat = {t: dequantize(np.load(path / f"{t}.npy"), t) for t in {entry["type"] for entry in table}}
+    for array in flat.values():
+        array.flags.writeable = False  # shared by every user of the loaded model: views are read-only too
     tensors = {}
     for t in table:
         start = t["start"] * BLOCK_SIZE // BYTES_PER_BLOCK[t["type"]]  # bytes -> weights
@@ -326,3 +302,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+# --------------------------------------------------------------------------- what the file stores
+
+
+@dataclass(frozen=True)
+class QuantizedTensor:
+    """One tensor as the file stores it.
+
+    Attributes
+    ----------
+    name : str
+        GGUF name, e.g. ``"blk.0.attn_q.weight"``.
+    type_name : str
+        Storage format, e.g. ``"Q4_1"`` (see :mod:`mlcourse.quantization`).
+    shape : tuple of int
+        Shape in numpy order (a row of the file is the last axis).
+    data : numpy.ndarray of uint8
+        The stored bytes (read-only).
+    """
+
+    name: str
+    type_name: str
+    shape: tuple[int, ...]
+    data: np.ndarray
+
+    @property
+    def n_weights(self) -> int:
+        return int(np.prod(self.shape))
