@@ -11,6 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import jinja2
 import numpy as np
 import pytest
 from gguf import GGMLQuantizationType
@@ -146,6 +147,14 @@ def test_chat_template_and_greedy_answer(model):
     assert model.encode(prompt) == CASES[3]["ids"]  # the reference's ChatML prompt, default system prompt
     assert model.chat("What is the capital of France?") == "The capital of France is Paris."
     assert model.chat("What is the capital of France?", max_new_tokens=3) == "The capital of"
+
+
+def test_chat_prompt_follows_the_files_own_template(model):
+    template = jinja2.Template(model.metadata["tokenizer.chat_template"])
+    for message, system in [("Hi!", None), ("Wie geht's? 🙂", "Antworte auf Deutsch.")]:
+        messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": message}]
+        expected = template.render(messages=messages, add_generation_prompt=True)
+        assert model.chat_prompt(message, system) == expected
 
 
 def test_generation_stops_at_end_of_turn(model):
