@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,6 +268,9 @@ def fetch(
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{CACHE_NAME}-*"):  # left by a run that was killed over an hour ago
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=f".{CACHE_NAME}-", dir=path.parent))  # same disk: rename is atomic
     try:
         if wheel is None:

