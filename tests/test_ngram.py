@@ -1,3 +1,5 @@
+"""The character n-gram language model (mlcourse.ngram) and the text measures."""
+
 import math
 import time
 
@@ -5,7 +7,7 @@ import numpy as np
 import pytest
 import scipy.special
 
-from mlcourse import language_model as lm
+from mlcourse import ngram as lm
 
 
 def test_counts_on_a_tiny_text_derived_by_hand():
@@ -113,18 +115,6 @@ def test_text_measures_by_hand():
     assert lm.distinct_ngram_ratio("x y z", 1) == 1.0
     assert lm.known_word_fraction("the qzx model", {"the", "model"}) == pytest.approx(2 / 3)
     assert lm.known_word_fraction("", {"the"}) == 0.0
-
-
-def test_figures_have_alt_text_and_data():
-    model = lm.CharNGram(order=3, smoothing=0.0).fit("abracadabra")
-    plot = lm.plot_next_char(model, "ab", temperature=1.0)
-    bars = plot.fig.axes[0].patches
-    assert bars[0].get_height() == pytest.approx(1.0)
-    assert "'r'" in plot.alt and "100%" in plot.alt
-    report = lm.generation_report(model, "ab", [0.5, 1.0], length=20, vocabulary={"abracadabra"})
-    plot2 = lm.plot_generation_quality(report)
-    assert len(plot2.fig.axes[0].get_lines()) == 2
-    assert "0.5" in plot2.alt and plot2.to_png().startswith(b"\x89PNG")
 
 
 def test_bad_inputs_raise_clear_errors():
