@@ -1,5 +1,8 @@
 """Temperature, top-k/top-p filtering and seeded sampling (mlcourse.decoding)."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import scipy.special
@@ -150,3 +153,14 @@ def test_random_vocab_logits_is_reproducible():
     assert 3.5 < a.std() < 4.5
     with pytest.raises(TypeError, match="rng"):
         decoding.random_vocab_logits(0)
+
+
+def test_idea_modules_of_chapters_3_and_4_import_numpy_only():
+    code = (
+        "import sys\n"
+        "import mlcourse.decoding, mlcourse.determinism, mlcourse.losses, mlcourse.ngram, mlcourse.softmax\n"
+        "bad = sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'IPython', 'ipywidgets'})\n"
+        "bad += sorted(m for m in sys.modules if m.startswith(('mlcourse.figures', 'mlcourse.exercises')))\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
