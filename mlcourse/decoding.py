@@ -28,6 +28,9 @@ EXAMPLE_TOKENS: tuple[str, ...] = ("mat", "floor", "sofa", "bed", "roof", "moon"
 EXAMPLE_LOGITS = np.array([4.0, 2.9, 2.5, 2.2, 0.8, -1.5])
 EXAMPLE_LOGITS.setflags(write=False)  # shared by every figure: copy it before changing values
 
+#: The most draws :func:`sample` makes in one call (a bound on memory, about 1.6 GB of int64 and floats).
+MAX_DRAWS = 100_000_000
+
 
 def temperature(logits, t: float) -> np.ndarray:
     """The logits at temperature ``t``: ``logits / t``, shifted so that the largest is 0.
@@ -175,6 +178,8 @@ def sample(
     top_k, top_p = _filter_args(top_k, top_p)
     draw_shape = _draw_shape(size)
     batch = x.shape[:-1]
+    if np.prod(batch + draw_shape, dtype=float) > MAX_DRAWS:
+        raise ValueError(f"size asks for more than {MAX_DRAWS:,} draws in total; draw in smaller batches")
     if t == 0.0:
         idx = np.asarray(greedy(x)).reshape(batch + (1,) * len(draw_shape))
         out = np.broadcast_to(idx, batch + draw_shape).astype(np.int64)
@@ -205,6 +210,6 @@ def random_vocab_logits(rng: np.random.Generator, vocab_size: int = GPT2_VOCAB_S
     numpy.ndarray, shape (vocab_size,)
     """
     rng = as_rng(rng)
-    vocab_size = as_int(vocab_size, "vocab_size", low=1)
+    vocab_size = as_int(vocab_size, "vocab_size", low=1, high=MAX_DRAWS)
     scale = as_number(scale, "scale", low=0.0)
     return rng.normal(0.0, scale, size=vocab_size)

@@ -44,7 +44,7 @@ def roll_dice(rng: np.random.Generator, n: int = 5) -> np.ndarray:
         Faces between 1 and 6.
     """
     rng = as_rng(rng)
-    n = as_int(n, "n", low=1)
+    n = as_int(n, "n", low=1, high=10_000_000)
     return rng.integers(1, 7, size=n)
 
 
@@ -93,7 +93,7 @@ def spawn_generators(seed: int, n: int) -> list[np.random.Generator]:
     list of numpy.random.Generator, length n
     """
     seed = as_int(seed, "seed", low=0)
-    n = as_int(n, "n", low=1)
+    n = as_int(n, "n", low=1, high=100_000)
     return [np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(n)]
 
 
@@ -139,7 +139,7 @@ def run_experiment(seed: int, n: int = 3) -> RunRecord:
         The seed and the rounded measurements; ``run_experiment(record.seed)`` reproduces it.
     """
     seed = as_int(seed, "seed", low=0)
-    n = as_int(n, "n", low=1)
+    n = as_int(n, "n", low=1, high=1_000_000)
     rng = np.random.default_rng(seed)
     values = 10.0 + rng.normal(0.0, 0.5, size=n)
     return RunRecord(seed, tuple(round(float(v), 4) for v in values))
@@ -250,7 +250,7 @@ def sample_population(rng: np.random.Generator, size: int = 12) -> tuple[np.ndar
         Inputs and noisy outputs (noise standard deviation :data:`NOISE_SD`).
     """
     rng = as_rng(rng)
-    size = as_int(size, "size", low=2)
+    size = as_int(size, "size", low=2, high=10_000_000)
     x = rng.uniform(0.0, 5.0, size=size)
     y = TRUE_W * x + TRUE_B + rng.normal(0.0, NOISE_SD, size=size)
     return x, y
@@ -301,8 +301,8 @@ def fit_many_samples(rng: np.random.Generator, n_samples: int = 6, size: int = 1
         One row ``(w, b)`` per sample.
     """
     rng = as_rng(rng)
-    n_samples = as_int(n_samples, "n_samples", low=1)
-    size = as_int(size, "size", low=2)
+    n_samples = as_int(n_samples, "n_samples", low=1, high=100_000)
+    size = as_int(size, "size", low=2, high=1_000_000)
     return np.array([fit_line(*sample_population(rng, size)) for _ in range(n_samples)])
 
 
@@ -338,8 +338,12 @@ def sample_continuations(
     list of str
         The generated characters (without the prompt), in seed order.
     """
+    if not callable(getattr(lm, "generate", None)):
+        raise TypeError(f"lm must be a fitted language model with a generate() method, got {type(lm).__name__}")
     length = as_int(length, "length", low=1)
     temperature = as_number(temperature, "temperature", low=0.0)
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
+        raise TypeError(f"seeds must be an iterable of non-negative ints, got {type(seeds).__name__}")
     out = []
     for seed in seeds:
         rng = np.random.default_rng(as_int(seed, "seed", low=0))

@@ -211,8 +211,10 @@ class CharNGram:
         Characters outside :attr:`vocab` cannot be scored and raise ``ValueError``.
         """
         self._require_fit()
-        if not isinstance(text, str) or len(text) < 2:
-            raise ValueError("text must be a str with at least 2 characters")
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        if len(text) < 2:
+            raise ValueError(f"text must have at least 2 characters, got {len(text)}")
         unknown = sorted(set(text) - set(self.vocab))
         if unknown:
             raise ValueError(f"text contains characters outside the vocabulary: {unknown[:5]}")
@@ -251,11 +253,24 @@ def known_word_fraction(text: str, vocabulary: Iterable[str]) -> float:
     With the training corpus's words as ``vocabulary``, this says how much of a generated text
     is made of real words rather than invented strings of letters.
     """
-    known = set(vocabulary)
+    known = _word_set(vocabulary)
     w = words(text)
     if not w:
         return 0.0
     return sum(word in known for word in w) / len(w)
+
+
+def _word_set(vocabulary) -> set[str]:
+    """A vocabulary as a set of words; a bare string would silently become a set of letters."""
+    if isinstance(vocabulary, (str, bytes)):
+        raise TypeError("vocabulary must be a collection of words (e.g. a set or list), not a single string")
+    try:
+        known = set(vocabulary)
+    except TypeError:
+        raise TypeError(f"vocabulary must be a collection of words, got {type(vocabulary).__name__}") from None
+    if not all(isinstance(word, str) for word in known):
+        raise TypeError("vocabulary must hold only strings (words)")
+    return known
 
 
 def generation_report(
@@ -292,9 +307,12 @@ def generation_report(
         For each temperature: ``text`` (the first seed's generation), ``distinct2`` (mean ratio of
         distinct word bigrams) and ``known`` (mean fraction of words found in ``vocabulary``).
     """
+    if not isinstance(model, CharNGram):
+        raise TypeError(f"model must be a fitted CharNGram, got {type(model).__name__}")
+    seeds = [as_int(seed, "seed", low=0) for seed in seeds]
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
-    vocab_words = set(words(load_corpus()) if vocabulary is None else vocabulary)
+    vocab_words = set(words(load_corpus())) if vocabulary is None else _word_set(vocabulary)
     report: dict[float, dict[str, float | str]] = {}
     for t in temperatures:
         texts = [

@@ -24,8 +24,8 @@ from mlcourse.validation import as_float_array, as_int, as_number
 def as_logits(value: Any, name: str = "logits") -> np.ndarray:
     """Convert ``value`` to a float64 array of logits with at least one dimension.
 
-    Strings, complex or object arrays, ragged lists, 0-d scalars and empty input are rejected
-    with a message naming ``name``. The *values* (no NaN, no +inf, a finite entry per row) are
+    Strings, booleans, complex or object arrays, masked arrays, ragged lists, 0-d scalars and
+    empty input are rejected with a message naming ``name``. The *values* (no NaN, no +inf, a finite entry per row) are
     checked on the row maxima by :func:`checked_max`, which costs one pass over the output.
 
     Returns
@@ -35,11 +35,13 @@ def as_logits(value: Any, name: str = "logits") -> np.ndarray:
     """
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be numbers, got a {type(value).__name__}")
+    if isinstance(value, np.ma.MaskedArray):
+        raise TypeError(f"{name} must be a plain array, not a masked array: set masked entries to -inf instead")
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be numbers (a list or array): {exc}") from None
-    if array.dtype.kind not in "biuf":
+    if array.dtype.kind not in "iuf":
         raise TypeError(f"{name} must be real numbers, got an array of dtype {array.dtype}")
     if array.ndim == 0:
         raise ValueError(f"{name} must have at least one dimension (one score per option), got a scalar")

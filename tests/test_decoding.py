@@ -164,3 +164,51 @@ def test_idea_modules_of_chapters_3_and_4_import_numpy_only():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --------------------------------------------------------------------------- temperature, greedy (issue 19)
+
+
+def test_temperature_returns_shifted_scaled_logits_and_the_greedy_limit():
+    z = np.array([1.0, 3.0, 2.0])
+    np.testing.assert_array_equal(decoding.temperature(z, 2.0), [-1.0, 0.0, -0.5])  # (z - 3) / 2
+    np.testing.assert_array_equal(decoding.temperature(z, 1.0), z - 3.0)
+    np.testing.assert_array_equal(decoding.temperature(z, 0), [-np.inf, 0.0, -np.inf])
+    np.testing.assert_array_equal(decoding.temperature([[3.0, 3.0], [0.0, 1.0]], 0), [[0.0, -np.inf], [-np.inf, 0.0]])
+    # z / T = [1, -1] for huge logits and a huge temperature: shifted, [0, -2]
+    np.testing.assert_array_equal(decoding.temperature([1e308, -1e308], 1e308), [0.0, -2.0])
+    with pytest.raises(ValueError, match="t must be >= 0"):
+        decoding.temperature(z, -1.0)
+    with pytest.raises(ValueError, match="logits must have at least one dimension"):
+        decoding.temperature(3.0, 1.0)
+
+
+def test_sampling_inherits_the_exact_temperature():
+    # logits [1e308, -1e308] at T = 1e308 are [1, -1]: p = [0.8808, 0.1192]; [1, 0] would be wrong
+    p0 = 1.0 / (1.0 + np.exp(-2.0))
+    draws = decoding.sample([1e308, -1e308], np.random.default_rng(0), temperature=1e308, size=40_000)
+    freq = np.mean(draws == 0)
+    assert abs(freq - p0) < 5 * np.sqrt(p0 * (1 - p0) / 40_000)  # 5 standard errors
+    assert (
+        decoding.sample([1e300, 0.0, -1e300], np.random.default_rng(0), temperature=1e-300, size=50).tolist()
+        == [0] * 50
+    )
+
+
+def test_greedy_is_the_first_argmax_and_never_uses_a_generator():
+    assert decoding.greedy([0.0, 2.0, 2.0]) == 1
+    assert isinstance(decoding.greedy(np.array([1, 5, 2], dtype=np.int32)), int)
+    np.testing.assert_array_equal(decoding.greedy([[0.0, 1.0], [1.0, 0.0], [-np.inf, 0.0]]), [1, 0, 1])
+    with pytest.raises(ValueError, match="logits must not contain NaN"):
+        decoding.greedy([0.0, np.nan])
+
+
+def test_sampling_refuses_unbounded_work_and_bad_sizes():
+    with pytest.raises(ValueError, match="more than 100,000,000 draws"):
+        decoding.sample([0.0, 1.0], np.random.default_rng(0), size=(10**5, 10**4))
+    with pytest.raises(TypeError, match="size must be an integer"):
+        decoding.sample([0.0, 1.0], np.random.default_rng(0), size=2.5)
+    assert decoding.sample([0.0, 1.0], np.random.default_rng(0), size=np.int64(3)).shape == (3,)
+    assert decoding.sample([0.0, 1.0], np.random.default_rng(0), size=0).shape == (0,)
+    with pytest.raises(ValueError, match="vocab_size must be <= 100000000"):
+        decoding.random_vocab_logits(np.random.default_rng(0), 10**12)

@@ -211,3 +211,47 @@ def test_real_model_is_deterministic_at_zero_and_spreads_above(lm):
     warm = det.sample_continuations(lm, "the ", 6, 1.0, range(20))
     assert len(set(warm)) > 5
     assert warm == det.sample_continuations(lm, "the ", 6, 1.0, range(20))
+
+
+def test_sample_continuations_names_a_missing_model_and_bad_seeds():
+    from mlcourse.ngram import CharNGram
+
+    model = CharNGram(order=2).fit("abab abab")
+    with pytest.raises(TypeError, match="lm must be a fitted language model"):
+        det.sample_continuations(None, "a", 3, 1.0, [0])
+    with pytest.raises(TypeError, match="seeds must be an iterable"):
+        det.sample_continuations(model, "a", 3, 1.0, None)
+    with pytest.raises(TypeError, match="seeds must be an iterable"):
+        det.sample_continuations(model, "a", 3, 1.0, "123")
+    assert det.sample_continuations(model, "a", 3, 1.0, np.arange(2, dtype=np.int32)) == det.sample_continuations(
+        model, "a", 3, 1.0, [0, 1]
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: det.roll_dice(np.random.default_rng(0), 10**12), "n must be <= 10000000"),
+        (lambda: det.spawn_generators(0, 10**9), "n must be <= 100000"),
+        (lambda: det.run_experiment(0, 10**9), "n must be <= 1000000"),
+        (lambda: det.sample_population(np.random.default_rng(0), 10**10), "size must be <= 10000000"),
+        (lambda: det.fit_many_samples(np.random.default_rng(0), 10**9), "n_samples must be <= 100000"),
+    ],
+)
+def test_sizes_are_bounded_with_a_clear_message(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_numpy_integer_sizes_and_seeds_work_like_python_ints():
+    np.testing.assert_array_equal(
+        det.roll_dice(np.random.default_rng(0), np.int32(4)), det.roll_dice(np.random.default_rng(0), 4)
+    )
+    assert det.run_experiment(np.uint8(7)) == det.run_experiment(7)
+    assert [g.random() for g in det.spawn_generators(np.int64(3), np.int16(2))] == [
+        g.random() for g in det.spawn_generators(3, 2)
+    ]
+    with pytest.raises(ValueError, match="x must have 1 dimension"):
+        det.fit_line(1.0, 2.0)
+    with pytest.raises(ValueError, match="values must have 1 dimension"):
+        det.summation_orders(np.float64(1.0))

@@ -41,3 +41,18 @@ def test_check_temperature_and_nucleus():
     assert "most likely tokens first" in ex.check_nucleus([0, 1, 3]).message
     assert "<= 3" in ex.check_nucleus([7]).message
     assert "list of integers" in ex.check_nucleus([0.5]).message
+
+
+def test_checkers_turn_any_answer_into_feedback():
+    odd_returns = [None, "probabilities", [[1.0, 2.0], [3.0]], np.array([1 + 1j, 0, 0]), np.full(3, np.nan), {}, 7]
+    for value in odd_returns:
+        verdict = ex.check_softmax(lambda z, value=value: value)
+        assert not verdict.ok and verdict.message
+    for value in [None, "0.9", np.nan, np.inf, True, [0.9], 10**400, 1e308, -0.0]:
+        verdict = ex.check_temperature_for(value)
+        assert not verdict.ok and verdict.message
+    for value in [None, 3, "012", [0.5], [True], [[0, 1]], iter([0, "x"]), {0: 1}]:
+        verdict = ex.check_nucleus(value)
+        assert not verdict.ok and verdict.message
+    assert ex.check_nucleus(np.array([0, 1, 2])).ok
+    assert ex.check_temperature_for(np.float32(2 / math.log(9))).ok

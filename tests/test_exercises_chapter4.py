@@ -63,3 +63,15 @@ def test_check_streams_reports_exceptions():
 
     verdict = ex.check_streams(broken)
     assert not verdict.ok and "RuntimeError: boom" in verdict.message
+
+
+def test_checkers_turn_any_answer_into_feedback():
+    for value in [None, "dice", [[1, 2], [3]], np.array([1 + 1j]), np.full(3, np.nan), [], {}, object()]:
+        verdict = ex.check_reproducible(lambda seed, value=value: value)
+        assert not verdict.ok and verdict.message
+    for returned in [None, 3, "abc", iter([]), [np.random.default_rng(0)] * 2, [0, 1, 2]]:
+        verdict = ex.check_streams(lambda seed, n, returned=returned: returned)
+        assert not verdict.ok and verdict.message
+    for args in [(None, 1.0, 2.0), ("0.1", 0.2, 0.3), (1e308, 1e308, -1e308), (np.nan, 1.0, 2.0)]:
+        verdict = ex.check_non_associative(*args)
+        assert not verdict.ok and verdict.message

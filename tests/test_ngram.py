@@ -139,3 +139,31 @@ def test_bad_inputs_raise_clear_errors():
         model.logits(3)
     with pytest.raises(ValueError, match="outside the vocabulary"):
         model.cross_entropy("abz")
+
+
+def test_a_string_is_not_a_vocabulary():
+    # set("the model") would be a set of letters, and every one-letter word would count as known
+    with pytest.raises(TypeError, match="vocabulary must be a collection of words"):
+        lm.known_word_fraction("a b c", "the model")
+    with pytest.raises(TypeError, match="vocabulary must hold only strings"):
+        lm.known_word_fraction("a b c", [1, 2])
+    model = lm.CharNGram(order=2).fit("abab abab")
+    with pytest.raises(TypeError, match="vocabulary must be a collection of words"):
+        lm.generation_report(model, "a", [1.0], length=5, vocabulary="abab")
+    assert lm.known_word_fraction("the a", ["the"]) == 0.5
+
+
+def test_text_and_seed_arguments_are_checked_by_name():
+    model = lm.CharNGram(order=2).fit("abab abab")
+    with pytest.raises(TypeError, match="text must be a str"):
+        model.cross_entropy(["a", "b"])
+    with pytest.raises(ValueError, match="text must have at least 2 characters"):
+        model.cross_entropy("a")
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        lm.generation_report(model, "a", [1.0], seeds=[-1], length=5)
+    with pytest.raises(ValueError, match="seeds must hold at least one seed"):
+        lm.generation_report(model, "a", [1.0], seeds=np.array([], dtype=int), length=5)
+    with pytest.raises(TypeError, match="model must be a fitted CharNGram"):
+        lm.generation_report(None, "a", [1.0])
+    report = lm.generation_report(model, "a", [0.0], seeds=np.arange(2), length=5, vocabulary={"abab"})
+    assert set(report[0.0]) == {"text", "distinct2", "known"}

@@ -230,3 +230,115 @@ def test_softmax_family_never_modifies_its_input():
     sm.log_softmax(logits)
     sm.logsumexp(logits)
     np.testing.assert_array_equal(logits, before)
+
+
+# --------------------------------------------------------------------------- numerical extremes (issue 19)
+
+
+def test_temperature_is_exact_for_huge_logits_and_huge_temperatures():
+    # softmax(z / T) with z / T = [1, -1]: p = [1, e**-2] / (1 + e**-2) = [0.8808, 0.1192]
+    expected = np.array([1.0, math.exp(-2.0)]) / (1.0 + math.exp(-2.0))
+    np.testing.assert_allclose(sm.softmax([1e308, -1e308], temperature=1e308), expected, rtol=1e-15)
+    np.testing.assert_allclose(sm.softmax([1.5e308, -1.5e308], temperature=1.5e308), expected, rtol=1e-15)
+    # and at the other extreme: a tiny temperature stretches every gap to -inf, never to NaN
+    np.testing.assert_array_equal(sm.softmax([1e300, 0.0, -1e300], temperature=1e-300), [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(sm.softmax([0.0, 1e-300], temperature=5e-324), [0.0, 1.0])
+    # a large (finite) temperature flattens toward uniform without underflow
+    np.testing.assert_allclose(
+        sm.softmax([1e308, 0.0, -1e308], temperature=1e308), [0.665241, 0.244728, 0.090031], rtol=1e-5
+    )
+
+
+def test_logsumexp_keeps_terms_far_below_the_rounding_of_the_largest():
+    # log(1 + e**-40) = e**-40 - e**-80 / 2 + ... = 4.248354255291589e-18 (the e**-80 term is 1e-35)
+    assert sm.logsumexp([0.0, -40.0]) == pytest.approx(math.exp(-40.0), rel=1e-15)
+    assert sm.logsumexp([0.0, -40.0]) == scipy.special.logsumexp([0.0, -40.0])
+    assert sm.logsumexp([-40.0, 0.0, -40.0]) == pytest.approx(2 * math.exp(-40.0), rel=1e-15)
+    # log-softmax of the largest logit is -log(1 + e**-40), not 0
+    assert sm.log_softmax([0.0, -40.0])[0] == pytest.approx(-math.exp(-40.0), rel=1e-15)
+    # ties: two equal maxima give log 2 exactly on top of the max
+    assert sm.logsumexp([5.0, 5.0]) == 5.0 + math.log(2.0)
+
+
+def test_float32_logits_get_float64_answers_even_at_float32_extremes():
+    big32 = np.array([3e38, -3e38, 0.0], dtype=np.float32)  # near float32's max, 3.4e38
+    p = sm.softmax(big32)
+    assert p.dtype == np.float64
+    np.testing.assert_array_equal(p, [1.0, 0.0, 0.0])
+    ls = sm.log_softmax(big32)
+    assert ls[0] == 0.0 and ls[1] == pytest.approx(-2 * float(np.float32(3e38)), rel=1e-15)
+    # exp overflows float32 past 88.72; the float64 computation does not care
+    z32 = np.array([100.0, 99.0, 98.0], dtype=np.float32)
+    np.testing.assert_allclose(sm.softmax(z32), scipy.special.softmax([2.0, 1.0, 0.0]), rtol=1e-15)
+    assert sm.logsumexp(z32) == pytest.approx(100.0 + math.log1p(math.exp(-1.0) + math.exp(-2.0)), rel=1e-15)
+    assert losses.cross_entropy(z32, 2) == pytest.approx(2.0 + math.log1p(math.exp(-1.0) + math.exp(-2.0)), rel=1e-14)
+    # tiny float32 gaps survive a tiny temperature
+    np.testing.assert_allclose(
+        sm.softmax(np.array([0.0, 1e-7], dtype=np.float32), temperature=1e-7), [0.26894, 0.73106], rtol=1e-4
+    )
+
+
+def test_confidently_right_losses_are_plus_zero():
+    for reduction in ("none", "mean", "sum"):
+        loss = np.atleast_1d(losses.cross_entropy([[1000.0, 0.0], [0.0, -1000.0]], [0, 0], reduction=reduction))
+        assert (loss == 0.0).all()
+        assert (np.copysign(1.0, loss) == 1.0).all(), f"{reduction}: {loss!r} has a negative zero"
+    assert math.copysign(1.0, losses.cross_entropy([50.0, -800.0], 0)) == 1.0
+
+
+def test_labels_must_line_up_with_the_rows_of_logits():
+    z = np.zeros((3, 4))
+    with pytest.raises(ValueError, match=r"labels must have shape \(3,\), one per row"):
+        losses.cross_entropy(z, [[0], [1], [2]])  # (3, 1) would broadcast to a 3x3 table
+    with pytest.raises(ValueError, match=r"labels must have shape \(3,\)"):
+        losses.cross_entropy(z, 1)
+    with pytest.raises(ValueError, match=r"labels must have shape \(1,\)"):
+        losses.cross_entropy(np.zeros(4), [0, 1])
+    with pytest.raises(TypeError, match="labels must be integers"):
+        losses.cross_entropy(z, "012")
+    with pytest.raises(TypeError, match="labels must be integers"):
+        losses.cross_entropy(z, [True, False, True])
+    assert losses.cross_entropy(z, np.array([0, 1, 3], dtype=np.uint8)) == pytest.approx(math.log(4))
+
+
+@pytest.mark.parametrize("fn", [sm.softmax, sm.log_softmax, sm.logsumexp, lambda z: losses.cross_entropy(z, 0)])
+def test_scalars_bools_and_masked_arrays_are_refused_by_name(fn):
+    with pytest.raises(ValueError, match="logits must have at least one dimension"):
+        fn(np.float64(2.0))
+    with pytest.raises(ValueError, match="logits must have at least one dimension"):
+        fn(np.array(2.0))
+    with pytest.raises(TypeError, match="logits must be real numbers"):
+        fn([True, False])
+    with pytest.raises(TypeError, match="logits must be a plain array"):
+        fn(np.ma.masked_array([1.0, 2.0], mask=[False, True]))
+    with pytest.raises(TypeError, match="logits must be real numbers"):
+        fn(np.array(["1", "2"]))
+
+
+weird = st.one_of(
+    st.none(),
+    st.text(max_size=3),
+    st.floats(),
+    st.booleans(),
+    st.complex_numbers(max_magnitude=10),
+    st.lists(st.one_of(st.floats(), st.integers(-(10**30), 10**30), st.none()), max_size=4),
+    st.lists(st.lists(st.floats(width=32), max_size=3), max_size=3),
+    hnp.arrays(
+        st.sampled_from([np.float64, np.float32, np.int8, np.int64, np.uint8, np.bool_, np.complex128]),
+        hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4),
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(weird)
+def test_whatever_the_input_the_softmax_family_answers_finite_or_raises_clearly(value):
+    for fn in (sm.softmax, sm.log_softmax, sm.logsumexp, decoding.filter_logits, decoding.greedy):
+        try:
+            out = np.asarray(fn(value))
+        except (TypeError, ValueError) as exc:
+            assert "logits" in str(exc), exc  # the message names the argument
+            continue
+        assert out.dtype.kind in "if"
+        assert not np.isnan(out).any() and not np.isposinf(out).any()  # -inf only means probability 0
+        assert out.shape == np.shape(value) or fn in (sm.logsumexp, decoding.greedy)

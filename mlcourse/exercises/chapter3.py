@@ -25,8 +25,11 @@ def _call(fn, z: list) -> tuple[np.ndarray | None, str]:
     except Exception as exc:  # the reader's code may raise anything
         return None, f"{shown} raised {type(exc).__name__}: {exc}"
     try:
-        return np.asarray(value, dtype=np.float64), ""
-    except (TypeError, ValueError):
+        array = np.asarray(value)
+        if array.dtype.kind not in "biuf":
+            raise TypeError(array.dtype)
+        return array.astype(np.float64), ""
+    except Exception:  # None, a string, a ragged list, complex numbers, ...
         return None, f"{shown} returned {value!r:.60}: return an array of probabilities (did you forget return?)"
 
 

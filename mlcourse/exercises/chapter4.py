@@ -16,6 +16,18 @@ from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.validation import as_number
 
 
+def _numbers(value: Any) -> list[float] | None:
+    """The reader's result as a flat list of finite floats, or None if it is not numbers."""
+    try:
+        array = np.asarray(value)
+        if array.dtype.kind not in "biuf" or array.size == 0:
+            return None
+        numbers = array.astype(float).ravel().tolist()
+    except Exception:  # a ragged list, an object that refuses conversion, ...
+        return None
+    return numbers if np.all(np.isfinite(numbers)) else None
+
+
 def check_reproducible(experiment: Callable[[int], Any]) -> Feedback:
     """Check the reader's ``experiment(seed)``: same seed, same result; new seed, new result.
 
@@ -32,11 +44,8 @@ def check_reproducible(experiment: Callable[[int], Any]) -> Feedback:
                 value = experiment(seed)
             except Exception as exc:  # the reader's code may raise anything
                 return wrong(f"experiment({seed}) raised {type(exc).__name__}: {exc}")
-            try:
-                numbers = np.asarray(value, dtype=float).ravel().tolist()
-            except (TypeError, ValueError, OverflowError):
-                return wrong(f"experiment({seed}) returned {value!r:.60}: return the numbers (e.g. the dice rolls).")
-            if not numbers or not np.all(np.isfinite(numbers)):
+            numbers = _numbers(value)
+            if numbers is None:
                 return wrong(f"experiment({seed}) returned {value!r:.60}: return the numbers (e.g. the dice rolls).")
             results.setdefault(seed, []).append(numbers)
         after = global_random_state()

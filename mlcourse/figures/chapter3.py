@@ -25,6 +25,8 @@ from mlcourse.validation import as_int, as_number
 def _token_labels(labels: Any, n: int) -> list[str]:
     if labels is None:
         return [str(i) for i in range(n)]
+    if isinstance(labels, (str, bytes)):
+        raise TypeError("labels must be a sequence of names, one per logit, not a single string")
     labels = [str(s) for s in labels]
     if len(labels) != n:
         raise ValueError(f"labels must have one entry per logit ({n}), got {len(labels)}")
