@@ -6,7 +6,8 @@
 * A **statistical** system learns its behaviour from data, so it depends on the sample it saw.
 
 Machine learning models are statistical systems that often use probabilistic methods. This
-module holds chapter 4's helpers: seeded random streams (and the shared-state trap), sampling a
+module holds chapter 4's helpers (numpy only; the figures are in :mod:`mlcourse.figures.chapter4`
+and the checkers in :mod:`mlcourse.exercises.chapter4`): seeded random streams (and the shared-state trap), sampling a
 language model at several temperatures, summing floats in different orders, and fitting the
 same line to different samples. Randomness only ever comes from an explicit
 ``numpy.random.Generator`` argument, except in :func:`new_seed`, whose whole job is to pick a
@@ -75,7 +76,7 @@ def jitter(values, rng: np.random.Generator, scale: float = 0.01) -> np.ndarray:
 
 
 def spawn_generators(seed: int, n: int) -> list[np.random.Generator]:
-    """``n`` independent random streams derived from one seed with ``SeedSequence.spawn``.
+    """``n`` independent random streams derived from one seed with ``SeedSequence.spawn``. Defined in chapter 4.
 
     Give each consumer (data shuffling, dropout, sampling, each worker process) its own stream:
     drawing more or fewer numbers from one stream never changes the others, and the whole set
@@ -312,14 +313,14 @@ def fit_many_samples(rng: np.random.Generator, n_samples: int = 6, size: int = 1
 def sample_continuations(
     lm: Any, prompt: str, length: int, temperature: float, seeds: Iterable[int], **kwargs: Any
 ) -> list[str]:
-    """One continuation of ``prompt`` per seed, from a chapter 3 language model.
+    """One continuation of ``prompt`` per seed, from a chapter 3 language model. Defined in chapter 4.
 
     Each seed gets its own fresh ``np.random.default_rng(seed)``, so a seed always gives the
     same continuation.
 
     Parameters
     ----------
-    lm : mlcourse.language_model.CharNGram
+    lm : mlcourse.ngram.CharNGram
         A fitted model whose ``generate(prompt, length, rng, temperature=..., ...)`` returns the
         generated characters without the prompt.
     prompt : str

@@ -174,6 +174,10 @@ class CharNGram:
     ) -> str:
         """Continue ``prompt`` by ``length`` characters, sampling one character at a time.
 
+        The loop is defined in chapter 4 (``generate(model, prompt, length, rng, temperature)``):
+        logits of the text so far, one draw from ``rng``, append, repeat. Only the last
+        ``order - 1`` characters are passed on, which gives the same logits.
+
         Parameters
         ----------
         prompt : str

@@ -228,7 +228,7 @@ def entropy(probs, axis: int = -1, unit: str = "nats"):
 
 
 def naive_softmax(logits, dtype=np.float64) -> np.ndarray:
-    """The textbook formula ``exp(z) / sum(exp(z))`` without the max shift, in ``dtype``.
+    """The textbook formula ``exp(z) / sum(exp(z))`` without the max shift, in ``dtype``. Defined in chapter 3.
 
     For demonstrations only: it overflows to ``inf`` (and returns NaN) once a logit exceeds
     ``log(finfo(dtype).max)``, about 709.78 in float64 and 88.72 in float32.

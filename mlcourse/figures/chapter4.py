@@ -63,7 +63,7 @@ def plot_decoding_spread(
 
     Parameters
     ----------
-    lm : mlcourse.language_model.CharNGram
+    lm : mlcourse.ngram.CharNGram
         A fitted chapter 3 model.
     prompt : str
         The text to continue.
