@@ -117,9 +117,10 @@ def softmax(logits, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
     if temperature == 0.0:
         checked_max(x, axis)
         return one_hot_argmax(x, axis)
-    z = scaled_shift(x, temperature, axis)  # shift by the max (z / T - max): every exponent <= 0
-    e = np.exp(z)  # exponentiate: values in [0, 1], the largest exactly 1, so the sum is >= 1
-    return e / np.sum(e, axis=axis, keepdims=True)  # normalise
+    # Shift by the max (z / T - max z / T, every exponent <= 0), then exponentiate: each term is in
+    # [0, 1] and the largest is exactly 1, so the sum is >= 1. Then normalise.
+    e = np.exp(scaled_shift(x, temperature, axis))
+    return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def one_hot_argmax(x: np.ndarray, axis: int) -> np.ndarray:
