@@ -85,3 +85,21 @@ def test_figures_have_alt_text_and_data():
     plot2 = figs.plot_generation_quality(report)
     assert len(plot2.fig.axes[0].get_lines()) == 2
     assert "0.5" in plot2.alt and plot2.to_png().startswith(b"\x89PNG")
+
+
+def test_draw_functions_return_the_numbers_their_alt_text_uses():
+    from matplotlib.figure import Figure
+
+    shown = figs.draw_temperature(Figure(), temperature=0.5)
+    p = scipy.special.softmax(decoding.EXAMPLE_LOGITS / 0.5)
+    assert shown["top"] == "mat" and shown["p_top"] == pytest.approx(p[0])
+    assert shown["p_top_at_1"] == pytest.approx(scipy.special.softmax(decoding.EXAMPLE_LOGITS)[0])
+    assert shown["bits"] == pytest.approx(-np.sum(p * np.log2(p)))
+    model = lm.CharNGram(order=3, smoothing=0.0).fit("abracadabra")
+    shown = figs.draw_next_char(Figure(), model=model, context="ab", temperature=1.0)
+    assert shown == {"best": "r", "p_best": 1.0, "shown": 5, "p_shown": 1.0}
+
+
+def test_a_single_string_is_not_a_list_of_labels():
+    with pytest.raises(TypeError, match="labels must be a sequence of names"):
+        figs.plot_logits_to_probabilities([0.0, 1.0, 2.0], "abc")

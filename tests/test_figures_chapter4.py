@@ -76,3 +76,11 @@ def test_widget_figure_matches_its_settings(lm):
     runs = det.sample_continuations(lm, "the ", 4, 1.5, range(3, 13))
     assert sum(p.get_width() for p in plot.fig.axes[0].patches) == sum(c for _, c in det.continuation_counts(runs)[:8])
     assert f"{len(set(runs))} distinct" in plot.alt
+
+
+def test_draw_decoding_takes_keyword_frames_and_returns_its_counts(lm):
+    from matplotlib.figure import Figure
+
+    shown = figs.draw_decoding(Figure(), lm=lm, prompt="the ", seed=0, temperature=0.0, n_samples=6, length=3)
+    runs = det.sample_continuations(lm, "the ", 3, 0.0, range(6))
+    assert shown == {"distinct": 1, "top": runs[0], "count": 6}
