@@ -23,7 +23,6 @@ from mlcourse.validation import as_int, as_number, as_rng
 GPT2_VOCAB_SIZE = 50_257
 
 #: A language model's next-token scores after "The cat sat on the" (made up for illustration).
-EXAMPLE_CONTEXT = "The cat sat on the"
 EXAMPLE_TOKENS: tuple[str, ...] = ("mat", "floor", "sofa", "bed", "roof", "moon")
 EXAMPLE_LOGITS = np.array([4.0, 2.9, 2.5, 2.2, 0.8, -1.5])
 EXAMPLE_LOGITS.setflags(write=False)  # shared by every figure: copy it before changing values
