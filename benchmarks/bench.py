@@ -172,14 +172,14 @@ def kernel_ratios(runs: int) -> list[tuple[str, float, float]]:
     import numpy as np
     import scipy.special
 
-    from mlcourse import logits
+    from mlcourse import decoding, softmax
 
     rng = np.random.default_rng(0)
-    x = rng.normal(0.0, 3.0, size=(64, logits.GPT2_VOCAB_SIZE))
+    x = rng.normal(0.0, 3.0, size=(64, decoding.GPT2_VOCAB_SIZE))
     pairs = [
-        ("softmax 64 x 50,257", lambda: logits.softmax(x), lambda: scipy.special.softmax(x, axis=-1)),
-        ("log_softmax 64 x 50,257", lambda: logits.log_softmax(x), lambda: scipy.special.log_softmax(x, axis=-1)),
-        ("logsumexp 64 x 50,257", lambda: logits.logsumexp(x), lambda: scipy.special.logsumexp(x, axis=-1)),
+        ("softmax 64 x 50,257", lambda: softmax.softmax(x), lambda: scipy.special.softmax(x, axis=-1)),
+        ("log_softmax 64 x 50,257", lambda: softmax.log_softmax(x), lambda: scipy.special.log_softmax(x, axis=-1)),
+        ("logsumexp 64 x 50,257", lambda: softmax.logsumexp(x), lambda: scipy.special.logsumexp(x, axis=-1)),
     ]
     rows = []
     for name, ours, reference in pairs:

@@ -44,7 +44,7 @@ def main() -> None:
     loads = [float(subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, check=True).stdout)]
     loads += [float(subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, check=True).stdout)]
     from mlcourse import load_smollm2
-    from mlcourse.logits import sample
+    from mlcourse.decoding import sample
 
     t0 = time.perf_counter()
     model = load_smollm2()

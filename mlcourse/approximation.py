@@ -17,7 +17,7 @@ unit's kink falls inside the interval) and kept fixed; only the output layer ``v
 by linear least squares, which has a closed-form solution (a "random features" model).
 
 The network is the course's one MLP (:class:`mlcourse.mlp.MLP` with layer sizes ``(1, k, 1)``
-and ReLU); :func:`evaluate` runs it on a 1-D array of inputs.
+and ReLU); :func:`network_output` runs it on a 1-D array of inputs.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def _check_network(net) -> MLP:
     return net
 
 
-def evaluate(net: MLP, x) -> np.ndarray:
+def network_output(net: MLP, x) -> np.ndarray:
     """The network's output for 1-D inputs ``x`` of shape (n,); returns shape (n,)."""
     x = as_float_array(x, "x", ndim=1, allow_empty=True)
     return _check_network(net).forward(x[:, None])[:, 0]
@@ -177,7 +177,7 @@ def fit_random_relu(x, y, n_hidden: int, rng: np.random.Generator, interval: tup
 def rms_error(net: MLP, x, f: Callable[[np.ndarray], np.ndarray]) -> float:
     """Root-mean-square error of ``net`` against the function ``f`` at the points ``x``."""
     x = as_float_array(x, "x", ndim=1)
-    return float(np.sqrt(mse(evaluate(net, x), f(x))))
+    return float(np.sqrt(mse(network_output(net, x), f(x))))
 
 
 def grid(n: int, interval: tuple[float, float] = INTERVAL) -> np.ndarray:
@@ -234,7 +234,7 @@ def approximation_errors(
     max_abs = np.empty_like(rms)
     for r in range(n_repeats):
         for i, k in enumerate(widths):
-            prediction = evaluate(fit_random_relu(x_train, y_train, int(k), rng), x_test)
+            prediction = network_output(fit_random_relu(x_train, y_train, int(k), rng), x_test)
             rms[i, r] = np.sqrt(mse(prediction, y_test))
             max_abs[i, r] = np.max(np.abs(prediction - y_test))
     return ErrorCurve(str(target), widths, rms, max_abs)
@@ -286,6 +286,6 @@ def train_test_errors(
     for r in range(n_repeats):
         for i, k in enumerate(widths):
             net = fit_random_relu(x_train, y_train, int(k), rng)
-            train[i, r] = np.sqrt(mse(evaluate(net, x_train), y_train))
-            test[i, r] = np.sqrt(mse(evaluate(net, x_test), sine(x_test)))
+            train[i, r] = np.sqrt(mse(network_output(net, x_train), y_train))
+            test[i, r] = np.sqrt(mse(network_output(net, x_test), sine(x_test)))
     return Generalisation(x_train, y_train, widths, train, test)

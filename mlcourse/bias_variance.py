@@ -121,7 +121,7 @@ def make_experiment(
     n_test : int
         Number of test inputs, at least 1.
     layout : {"stratified", "uniform"}
-        How training inputs are spread (see :func:`mlcourse.regression.sample`).
+        How training inputs are spread (see :func:`mlcourse.regression.sample_data`).
     fixed_x : bool
         If True, every training set shares the same inputs and only the noise changes (the
         "fixed design" of textbooks); otherwise the inputs are redrawn too.
@@ -141,11 +141,11 @@ def make_experiment(
     if not callable(f):
         raise TypeError(f"f must be a function of x, got {type(f).__name__}")
     if as_bool(fixed_x, "fixed_x"):
-        x_one, _ = regression.sample(n, rng, noise=noise, layout=layout, f=f)
+        x_one, _ = regression.sample_data(n, rng, noise=noise, layout=layout, f=f)
         x_train = np.broadcast_to(x_one, (n_sets, n)).copy()
         y_train = as_float_array(f(x_train), "f(x)") + noise * rng.standard_normal((n_sets, n))
     else:
-        x_train, y_train = regression.sample(n, rng, noise=noise, n_sets=n_sets, layout=layout, f=f)
+        x_train, y_train = regression.sample_data(n, rng, noise=noise, n_sets=n_sets, layout=layout, f=f)
     x_test = -1.0 + (np.arange(n_test) + 0.5) * 2.0 / n_test
     f_test = as_float_array(f(x_test), "f(x_test)", ndim=1)
     y_test = f_test + noise * rng.standard_normal((n_sets, n_test))
@@ -158,7 +158,7 @@ def simulate_fits(
     """The Monte Carlo loop: draw training sets, fit a polynomial to each, predict at ``x_test``.
 
     Defined in chapter 6. Each pass draws a fresh training set of ``n`` noisy points of
-    :func:`mlcourse.regression.target` (:func:`mlcourse.regression.sample`), fits a polynomial of
+    :func:`mlcourse.regression.target` (:func:`mlcourse.regression.sample_data`), fits a polynomial of
     ``degree`` by least squares and stores its predictions at the test inputs. The rows of the
     result are what :func:`bias_and_variance` turns into bias² and variance. (:func:`measure`
     runs the same experiment batched, all training sets in one solve.)
@@ -192,7 +192,7 @@ def simulate_fits(
     regression.check_size(n_sets * max(n, len(x_test)), "n_sets * max(n, len(x_test))")
     predictions = np.empty((n_sets, len(x_test)))
     for i in range(n_sets):
-        x, y = regression.sample(n, rng, noise=noise)  # a fresh training set
+        x, y = regression.sample_data(n, rng, noise=noise)  # a fresh training set
         coefs = regression.fit_polynomial(x, y, degree)
         predictions[i] = regression.predict_polynomial(coefs, x_test)
     return predictions

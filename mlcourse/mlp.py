@@ -12,7 +12,7 @@ named arrays, ``{"W1", "b1", "W2", "b2", ...}``, with ``W{i}`` of shape ``(n_in,
   backpropagation, written by hand. :class:`MLP` bundles the parameters with these functions.
 
 Optimizers are in :mod:`mlcourse.optim`, the training loop in :mod:`mlcourse.training`.
-Softmax and cross-entropy come from :mod:`mlcourse.logits`.
+Softmax and cross-entropy come from :mod:`mlcourse.softmax` and :mod:`mlcourse.losses`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from mlcourse.logits import cross_entropy, softmax
+from mlcourse.losses import cross_entropy
+from mlcourse.softmax import softmax
 from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng
 
 #: The hidden layers' non-linearities.
@@ -384,15 +385,3 @@ class MLP:
 
     def _check_y(self, y, n: int) -> np.ndarray:
         return _check_y(y, n, self.n_classes)
-
-
-# Chapter 7 (not yet updated) still calls these through ``mlp``; they moved to ``mlcourse.training``.
-_MOVED_TO_TRAINING = "train gradient_check matmul_flops training_memory inference_memory learning_rate_run".split()
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED_TO_TRAINING:
-        from mlcourse import training
-
-        return getattr(training, name)
-    raise AttributeError(f"module 'mlcourse.mlp' has no attribute {name!r}")

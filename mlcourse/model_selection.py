@@ -90,7 +90,7 @@ def validation_error(x, y, degree: int, n_val: int, *, ridge: float = 0.0) -> np
     Parameters
     ----------
     x, y : array_like, shape (n,) or (m, n)
-        Data in random order (as :func:`mlcourse.regression.sample` returns it).
+        Data in random order (as :func:`mlcourse.regression.sample_data` returns it).
     degree : int
         Polynomial degree.
     n_val : int

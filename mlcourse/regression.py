@@ -69,7 +69,7 @@ def target(x) -> np.ndarray:
     return np.sin(4.0 * x + 1.0)
 
 
-def sample(
+def sample_data(
     n: int,
     rng: np.random.Generator,
     *,

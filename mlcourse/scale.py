@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlcourse.mlp import parameter_count as mlp_parameter_count  # noqa: F401  (chapter 7 still calls it here)
 from mlcourse.validation import as_bool, as_int, as_number
 
 # --------------------------------------------------------------------------- transformers

@@ -16,7 +16,7 @@ Then::
     model.logits(ids).shape                              # (5, 49152)
     model.chat("What is the capital of France?")         # 'The capital of France is Paris.'
 
-The forward pass is :func:`mlcourse.transformer.forward`; sampling uses the course's own
+The forward pass is :func:`mlcourse.transformer.llama_forward`; sampling uses the course's own
 ``sample`` (temperature, top-k, top-p).
 """
 
@@ -31,20 +31,14 @@ from pathlib import Path
 import numpy as np
 
 from mlcourse import weights as _weights
-from mlcourse.transformer import forward, new_kv_cache
+from mlcourse.decoding import sample
+from mlcourse.scale import TransformerConfig
+from mlcourse.transformer import llama_forward, new_kv_cache
 
 #: The token that ends a chat turn, and the end-of-text token: generation stops at either.
 IM_END, END_OF_TEXT = 2, 0
 #: The system prompt that SmolLM2's chat template inserts when none is given.
 DEFAULT_SYSTEM_PROMPT = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
-
-
-def _course():
-    """The course's own pieces used here: imported on first use, so that ``fetch`` stays fast."""
-    from mlcourse.logits import sample
-    from mlcourse.scale import TransformerConfig
-
-    return TransformerConfig, sample
 
 
 # --------------------------------------------------------------------------- input checks
@@ -137,7 +131,7 @@ class SmolLM2:
     config : mlcourse.scale.TransformerConfig
         Its sizes; ``transformer_parameter_count(config)`` is 134,515,008.
     params : dict
-        The float32 weights in the layout of :func:`mlcourse.transformer.forward`.
+        The float32 weights in the layout of :func:`mlcourse.transformer.llama_forward`.
     hparams : dict
         ``head_dim``, ``n_kv_heads``, ``rope_base``, ``norm_eps``.
     context_length : int
@@ -149,7 +143,6 @@ class SmolLM2:
     """
 
     def __init__(self, tensors: dict[str, np.ndarray], metadata: dict, tokenizer) -> None:
-        TransformerConfig, _ = _course()
         n_layers = metadata["llama.block_count"]
         self.config = TransformerConfig(
             vocab_size=metadata["llama.vocab_size"],
@@ -249,7 +242,7 @@ class SmolLM2:
         """
         seen = cache[0]["k"].shape[1]
         ids = _check_ids(ids, self.config.vocab_size, self.context_length - seen)
-        return forward(ids, self.params, self.hparams, cache)
+        return llama_forward(ids, self.params, self.hparams, cache)
 
     def logits(self, ids) -> np.ndarray:
         """Next-token logits after each prefix of ``ids``, by a full forward pass.
@@ -293,7 +286,6 @@ class SmolLM2:
             The new tokens only. Generation stops after ``<|im_end|>`` (id 2) or
             ``<|endoftext|>`` (id 0), which is then the last token returned.
         """
-        _, sample = _course()
         if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, numbers.Integral):
             raise TypeError(f"max_new_tokens must be an integer >= 0, got {type(max_new_tokens).__name__}")
         if max_new_tokens < 0:
@@ -313,7 +305,7 @@ class SmolLM2:
         if max_new_tokens == 0:
             return new
         cache = self.new_cache()
-        logits = forward(ids, self.params, self.hparams, cache)[-1]
+        logits = llama_forward(ids, self.params, self.hparams, cache)[-1]
         while True:
             if temperature == 0:
                 token = int(np.argmax(logits))
@@ -322,7 +314,7 @@ class SmolLM2:
             new.append(token)
             if token in (IM_END, END_OF_TEXT) or len(new) == max_new_tokens:
                 return new
-            logits = forward(np.array([token]), self.params, self.hparams, cache)[-1]
+            logits = llama_forward(np.array([token]), self.params, self.hparams, cache)[-1]
 
     def chat(
         self,
@@ -357,10 +349,5 @@ class SmolLM2:
         return self.tokenizer.decode(new, skip_special_tokens=False) if new else ""
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m mlcourse.smollm2 fetch``: see :func:`mlcourse.weights.main`."""
-    return _weights.main(argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+if __name__ == "__main__":  # python -m mlcourse.smollm2 fetch: see mlcourse.weights.main
+    raise SystemExit(_weights.main())

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from mlcourse.datasets import two_moons
-from mlcourse.logits import cross_entropy
+from mlcourse.losses import cross_entropy
 from mlcourse.mlp import MLP, check_layer_sizes, forward_with_inputs
 from mlcourse.optim import make_optimizer
 from mlcourse.validation import as_bool, as_int, as_number, as_rng

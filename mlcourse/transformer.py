@@ -14,7 +14,7 @@ A final RMSNorm and the output head (the token embedding again: tied weights) gi
 per vocabulary entry. The *KV cache* keeps every block's keys and values, so that generating a
 new token runs the blocks on that one token only.
 
-The weights are a dict (see :func:`forward`) holding float32 matrices of shape (in, out), so a
+The weights are a dict (see :func:`llama_forward`) holding float32 matrices of shape (in, out), so a
 layer is ``x @ W``. Every activation stays float32: constants are float32 too, because NumPy 2
 would promote the whole residual stream to float64 when mixed with a float64 scalar.
 
@@ -76,7 +76,7 @@ def rope(x: np.ndarray, cos: np.ndarray, sin: np.ndarray) -> np.ndarray:
     return out
 
 
-def softmax(scores: np.ndarray) -> np.ndarray:
+def float32_softmax(scores: np.ndarray) -> np.ndarray:
     """Softmax over the last axis, in the input's dtype (float32 here)."""
     e = np.exp(scores - scores.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
@@ -104,7 +104,7 @@ def attention(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
     scores = q @ k.transpose(0, 2, 1) / np.float32(np.sqrt(q.shape[-1]))  # (n_heads, T, S)
     future = np.triu(np.ones((T, S), dtype=bool), k=S - T + 1)  # token t sees keys up to S - T + t
     scores = np.where(future, np.float32(-np.inf), scores)
-    return softmax(scores) @ v
+    return float32_softmax(scores) @ v
 
 
 def self_attention(x: np.ndarray, block: dict, cos: np.ndarray, sin: np.ndarray, cache: dict) -> np.ndarray:
@@ -161,7 +161,7 @@ def new_kv_cache(n_layers: int, n_kv_heads: int, head_dim: int) -> list[dict]:
     return [{"k": empty, "v": empty} for _ in range(n_layers)]
 
 
-def forward(ids: np.ndarray, params: dict, hparams: dict, cache: list[dict] | None = None) -> np.ndarray:
+def llama_forward(ids: np.ndarray, params: dict, hparams: dict, cache: list[dict] | None = None) -> np.ndarray:
     """The decoder: token ids in, one row of logits per token out.
 
     Defined in chapter 5.

@@ -452,8 +452,8 @@ def _raised_by_fake_reader(exc: BaseException) -> bool:
 def assert_finite(value: Any, where: str, _depth: int = 0) -> None:
     """Fail if any number inside ``value`` (arrays, tuples, dicts, dataclasses, Plot alt text) is NaN or infinite."""
     from matplotlib.figure import Figure
-
     from mlcourse.feedback import Feedback
+
     from mlcourse.figures import Plot
 
     if _depth > 6 or value is None or isinstance(value, bool | np.bool_ | str | bytes | Figure):

@@ -39,7 +39,7 @@ def test_network_is_the_formula_and_counts_3k_plus_1():
     x = np.array([-1.0, 0.0, 2.0])
     # 3 relu(x) + 0.5 relu(-2x + 1) - 1
     expected = 3 * np.maximum(x, 0) + 0.5 * np.maximum(-2 * x + 1, 0) - 1
-    np.testing.assert_allclose(ap.evaluate(net, x), expected)
+    np.testing.assert_allclose(ap.network_output(net, x), expected)
     assert net.layer_sizes == (1, 2, 1) and net.n_parameters == 7
     np.testing.assert_allclose(ap.kinks(net), [0.0, 0.5])
     hidden = np.maximum(np.outer(x, [1.0, -2.0]) + np.array([0.0, 1.0]), 0)
@@ -61,7 +61,7 @@ def test_fit_recovers_a_network_it_can_represent_exactly():
     x = np.linspace(-3, 3, 50)
     w, b = np.array([1.0, -1.0, 0.5]), np.array([0.5, 1.0, 0.0])
     truth = ap.relu_network(w, b, np.array([2.0, -1.0, 3.0]), 0.25)
-    net = ap.fit_output_layer(x, ap.evaluate(truth, x), w, b)
+    net = ap.fit_output_layer(x, ap.network_output(truth, x), w, b)
     np.testing.assert_allclose(net.params["W2"][:, 0], [2.0, -1.0, 3.0], atol=1e-9)
     assert net.params["b2"][0] == pytest.approx(0.25)
 
@@ -80,7 +80,7 @@ def test_network_is_linear_between_kinks():
     edges = np.sort(np.concatenate([ap.kinks(net), ap.INTERVAL]))
     lo, hi = edges[np.argmax(np.diff(edges))], edges[np.argmax(np.diff(edges)) + 1]
     x = np.linspace(lo + 1e-6, hi - 1e-6, 7)
-    np.testing.assert_allclose(np.diff(ap.evaluate(net, x), 2), 0.0, atol=1e-9)
+    np.testing.assert_allclose(np.diff(ap.network_output(net, x), 2), 0.0, atol=1e-9)
 
 
 def test_evenly_spaced_kinks_beat_the_interpolation_bound():
@@ -92,7 +92,7 @@ def test_evenly_spaced_kinks_beat_the_interpolation_bound():
         kinks = np.linspace(-math.pi, math.pi, k + 1)[:-1]
         x = ap.grid(1000)
         net = ap.fit_output_layer(x, ap.sine(x), np.ones(k), -kinks)
-        assert np.sqrt(np.mean((ap.evaluate(net, x) - ap.sine(x)) ** 2)) <= h**2 / 8
+        assert np.sqrt(np.mean((ap.network_output(net, x) - ap.sine(x)) ** 2)) <= h**2 / 8
 
 
 def test_sine_error_falls_with_width_on_average():
@@ -107,7 +107,7 @@ def test_a_continuous_network_misses_the_step_by_half_the_jump():
     # Any continuous g has |g(0) - 1| + |g(0-) - 0| >= 1, so its largest error is >= 1/2.
     for k in (4, 32, 128):
         net = ap.fit_random_relu(ap.grid(1000), ap.step(ap.grid(1000)), k, np.random.default_rng(k))
-        left, right = ap.evaluate(net, np.array([-1e-12, 0.0]))
+        left, right = ap.network_output(net, np.array([-1e-12, 0.0]))
         assert max(abs(left - 0.0), abs(right - 1.0)) >= 0.5 - 1e-6
 
 
@@ -149,7 +149,7 @@ def test_plot_fit_draws_the_fitted_network():
     network_line = plot.fig.axes[0].get_lines()[1]
     x, y = network_line.get_data()
     net = ap.fit_random_relu(ap.grid(1000), ap.sine(ap.grid(1000)), 8, np.random.default_rng(0))
-    np.testing.assert_allclose(y, ap.evaluate(net, x))
+    np.testing.assert_allclose(y, ap.network_output(net, x))
     assert "8 units (25 parameters)" in plot.alt
 
 

@@ -35,15 +35,15 @@ def test_huge_degrees_are_refused_before_any_work(call):
 
 def test_huge_sizes_are_refused_with_the_argument_named():
     with pytest.raises(ValueError, match="n must be <= 100000, got 1000000000"):
-        regression.sample(10**9, RNG(0))
+        regression.sample_data(10**9, RNG(0))
     with pytest.raises(ValueError, match=r"n_sets \* n must be <= 10,000,000 numbers"):
-        regression.sample(100_000, RNG(0), n_sets=1000)
+        regression.sample_data(100_000, RNG(0), n_sets=1000)
     with pytest.raises(ValueError, match="n_sets must be <= 20000"):
         bv.make_experiment(5, RNG(0), n_sets=10**6)
     with pytest.raises(ValueError, match="n_features must be <= 10000"):
         regression.random_features(10**7, RNG(0))
     with pytest.raises(ValueError, match=r"noise must be <= 1000000\.0"):
-        regression.sample(5, RNG(0), noise=1e300)
+        regression.sample_data(5, RNG(0), noise=1e300)
     with pytest.raises(ValueError, match=r"ridge must be <= 10000000000\.0"):
         regression.least_squares(np.ones((3, 2)), np.ones(3), ridge=1e300)
     with pytest.raises(ValueError, match="n must be <= 100000"):
@@ -55,7 +55,7 @@ def test_huge_sizes_are_refused_with_the_argument_named():
 
 @pytest.mark.parametrize("int_type", [np.int8, np.int16, np.int32, np.int64, np.uint8])
 def test_numpy_integer_sizes_become_python_ints(int_type):
-    x, y = regression.sample(int_type(6), RNG(1), n_sets=int_type(3))
+    x, y = regression.sample_data(int_type(6), RNG(1), n_sets=int_type(3))
     assert x.shape == (3, 6)
     e = bv.make_experiment(int_type(6), RNG(1), n_sets=int_type(4), n_test=int_type(5))
     assert type(e.n) is int and type(e.n_sets) is int and (e.n, e.n_sets) == (6, 4)
@@ -117,7 +117,7 @@ def test_single_numbers_where_arrays_are_expected_give_value_errors(scalar):
 
 
 def test_fold_count_errors_name_k():
-    x, y = regression.sample(4, RNG(3))
+    x, y = regression.sample_data(4, RNG(3))
     with pytest.raises(ValueError, match="k must be <= 4, the number of points in x"):
         ms.cross_validation_error(x, y, 1, k=5)
     with pytest.raises(ValueError, match="k must be >= 2"):
@@ -149,13 +149,13 @@ def test_non_finite_inputs_are_rejected(bad):
     with pytest.raises(ValueError, match="y must contain only finite numbers"):
         ms.cross_validation_error(x, y_bad, 1, k=3)
     with pytest.raises(ValueError, match="noise must be finite"):
-        regression.sample(5, RNG(0), noise=bad)
+        regression.sample_data(5, RNG(0), noise=bad)
     with pytest.raises(ValueError, match="ridge must be finite"):
         regression.least_squares(np.ones((3, 2)), np.ones(3), ridge=bad)
     with pytest.raises(ValueError, match="predictions must contain only finite numbers"):
         bv.bias_and_variance(np.where(np.eye(3) > 0, bad, 0.0), np.zeros(3))
     with pytest.raises(ValueError, match=r"f\(x\) must contain only finite numbers"):
-        regression.sample(5, RNG(0), f=lambda t: t * bad)
+        regression.sample_data(5, RNG(0), f=lambda t: t * bad)
 
 
 def test_overflowing_squares_raise_instead_of_returning_inf():
@@ -170,7 +170,7 @@ def test_overflowing_squares_raise_instead_of_returning_inf():
 
 def test_a_true_function_of_the_wrong_shape_is_refused():
     with pytest.raises(ValueError, match="f must return one value per input"):
-        regression.sample(5, RNG(0), f=lambda t: np.zeros(3))
+        regression.sample_data(5, RNG(0), f=lambda t: np.zeros(3))
     with pytest.raises(TypeError, match="f must be a function of x"):
         bv.make_experiment(5, RNG(0), f=3.0)
 

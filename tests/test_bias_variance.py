@@ -115,7 +115,7 @@ def test_least_squares_fixed_design_at_the_training_inputs():
     # (trace of the hat matrix) and squared bias |(I - H) f|² / n exactly.
     n, sigma, m, degree = 15, 0.3, 3000, 3
     rng = np.random.default_rng(6)
-    x, _ = regression.sample(n, rng, noise=0.0)
+    x, _ = regression.sample_data(n, rng, noise=0.0)
     f = regression.target(x)
     y = f + sigma * rng.standard_normal((m, n))
     experiment = bv.Experiment(
@@ -192,7 +192,7 @@ def test_measure_and_experiment_reject_bad_input():
 def test_measure_is_the_monte_carlo_loop_batched():
     # The same training sets, fitted one by one (the chapter's loop) and all at once (a fitter).
     rng = np.random.default_rng(16)
-    sets = [regression.sample(15, rng, noise=0.3) for _ in range(6)]
+    sets = [regression.sample_data(15, rng, noise=0.3) for _ in range(6)]
     x_train = np.array([x for x, _ in sets])
     y_train = np.array([y for _, y in sets])
     x_test = np.linspace(-1, 1, 9)
@@ -206,7 +206,7 @@ def test_simulate_fits_draws_one_training_set_per_row():
     predictions = bv.simulate_fits(1, 10, x_test, np.random.default_rng(17), n_sets=3, noise=0.3)
     rng = np.random.default_rng(17)
     for row in predictions:
-        x, y = regression.sample(10, rng, noise=0.3)
+        x, y = regression.sample_data(10, rng, noise=0.3)
         # A straight line by numpy's own polyfit, evaluated at the test inputs.
         np.testing.assert_allclose(row, np.polyval(np.polyfit(x, y, 1), x_test), atol=1e-12)
     # Without noise, a degree-12 fit reproduces sin(4x + 1) closely everywhere: no bias, no variance.

@@ -383,7 +383,9 @@ def test_load_quiz_names_a_missing_file(tmp_path):
 ODD_ANSWERS = [None, "", "zz", b"a", 1.5, -1, 10**400, np.int64(1), np.nan, [1], {"a": 1}, object(), True]
 
 
-@pytest.mark.parametrize("value", ODD_ANSWERS, ids=lambda v: type(v).__name__ if isinstance(v, object) and type(v) is object else repr(v))
+@pytest.mark.parametrize(
+    "value", ODD_ANSWERS, ids=lambda v: type(v).__name__ if isinstance(v, object) and type(v) is object else repr(v)
+)
 def test_quiz_checkers_turn_any_answer_into_feedback(value):
     for verdict in (
         ex.check_quiz_answer(value, "b"),

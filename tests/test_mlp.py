@@ -528,17 +528,6 @@ def test_check_gradient_check_cost():
     assert not ex.check_gradient_check_cost("708").ok
 
 
-def test_chapter7_names_still_resolve_until_it_moves_to_the_new_modules():
-    from mlcourse import scale
-
-    for name in ("train", "gradient_check", "matmul_flops", "training_memory", "inference_memory"):
-        assert getattr(mlp, name) is getattr(training, name)
-    assert mlp.learning_rate_run is training.learning_rate_run
-    assert scale.mlp_parameter_count is mlp.parameter_count
-    with pytest.raises(AttributeError, match="has no attribute 'plot_memory'"):
-        mlp.plot_memory  # noqa: B018
-
-
 def test_draw_learning_rate_returns_what_the_alt_text_needs():
     from mlcourse.figures import new_figure
 

@@ -21,7 +21,7 @@ def test_kfold_indices_partition_the_points():
 
 def test_leave_one_out_matches_the_press_formula():
     # For least squares, the leave-one-out residual is e_i / (1 - h_ii) (Allen's PRESS).
-    x, y = regression.sample(14, np.random.default_rng(12), noise=0.3)
+    x, y = regression.sample_data(14, np.random.default_rng(12), noise=0.3)
     degree = 3
     design = regression.legendre_design(x, degree)
     hat = design @ np.linalg.pinv(design)
@@ -31,7 +31,7 @@ def test_leave_one_out_matches_the_press_formula():
 
 
 def test_cross_validation_batched_equals_one_by_one_and_validation_error_is_a_holdout():
-    xs, ys = regression.sample(15, np.random.default_rng(13), n_sets=3)
+    xs, ys = regression.sample_data(15, np.random.default_rng(13), n_sets=3)
     batched = ms.cross_validation_error(xs, ys, 2, k=5)
     for i in range(3):
         assert batched[i] == pytest.approx(ms.cross_validation_error(xs[i], ys[i], 2, k=5))

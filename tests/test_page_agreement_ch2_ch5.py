@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from mlcourse import mlp, optim
-from mlcourse.logits import softmax
+from mlcourse.softmax import softmax
 from tests.page import page_functions
 
 CH2 = page_functions("02_parameters.ipynb", "layer_parameters", "relu", "forward")

@@ -49,7 +49,7 @@ def test_bias_and_variance_page_and_package_agree(page, seed, shape, scale):
 
 @pytest.mark.parametrize(("n", "k", "degree", "seed"), [(10, 2, 1, 0), (12, 5, 3, 1), (30, 5, 5, 2), (14, 14, 2, 3)])
 def test_cv_error_page_and_package_agree(page, n, k, degree, seed):
-    x, y = regression.sample(n, np.random.default_rng(seed), noise=0.3)
+    x, y = regression.sample_data(n, np.random.default_rng(seed), noise=0.3)
     np.testing.assert_allclose(
         page["cv_error"](x, y, degree, k), ms.cross_validation_error(x, y, degree, k), rtol=1e-12
     )

@@ -36,7 +36,7 @@ from bad_inputs import AX, FIG, RNG, E, TookTooLong, catalogue, extreme_values, 
 from hypothesis import HealthCheck, Phase, given, settings
 
 from mlcourse import bias_variance, regression
-from mlcourse.language_model import CharNGram
+from mlcourse.ngram import CharNGram
 
 #: Modules whose every public function and class must have a registry entry.
 IDEA_MODULES = [

@@ -12,24 +12,24 @@ def test_target_is_sin_4x_plus_1():
 
 
 def test_sample_is_reproducible_and_has_the_requested_shapes():
-    x1, y1 = regression.sample(10, np.random.default_rng(3), noise=0.2)
-    x2, y2 = regression.sample(10, np.random.default_rng(3), noise=0.2)
+    x1, y1 = regression.sample_data(10, np.random.default_rng(3), noise=0.2)
+    x2, y2 = regression.sample_data(10, np.random.default_rng(3), noise=0.2)
     np.testing.assert_array_equal(x1, x2)
     np.testing.assert_array_equal(y1, y2)
     assert x1.shape == y1.shape == (10,)
-    xs, ys = regression.sample(7, np.random.default_rng(0), n_sets=5)
+    xs, ys = regression.sample_data(7, np.random.default_rng(0), n_sets=5)
     assert xs.shape == ys.shape == (5, 7)
 
 
 @pytest.mark.parametrize("layout", ["stratified", "uniform"])
 def test_sample_without_noise_lies_on_the_function_inside_the_domain(layout):
-    x, y = regression.sample(50, np.random.default_rng(1), noise=0.0, layout=layout)
+    x, y = regression.sample_data(50, np.random.default_rng(1), noise=0.0, layout=layout)
     assert np.all((x >= -1) & (x <= 1))
     np.testing.assert_allclose(y, regression.target(x))
 
 
 def test_stratified_layout_puts_one_point_in_each_bin():
-    x, _ = regression.sample(8, np.random.default_rng(2), n_sets=100)
+    x, _ = regression.sample_data(8, np.random.default_rng(2), n_sets=100)
     bins = np.floor((np.sort(x, axis=1) + 1) / 2 * 8)
     np.testing.assert_array_equal(bins, np.broadcast_to(np.arange(8), (100, 8)))
     # ... in shuffled order, not sorted.
@@ -37,7 +37,7 @@ def test_stratified_layout_puts_one_point_in_each_bin():
 
 
 def test_sample_noise_has_the_requested_standard_deviation():
-    x, y = regression.sample(200, np.random.default_rng(4), noise=0.5, n_sets=100)
+    x, y = regression.sample_data(200, np.random.default_rng(4), noise=0.5, n_sets=100)
     residual = y - regression.target(x)
     # 20 000 Gaussian draws: the sample sd has a standard error of about 0.5 / sqrt(40 000) = 0.0025.
     assert abs(residual.std() - 0.5) < 4 * 0.0025
@@ -47,13 +47,13 @@ def test_sample_noise_has_the_requested_standard_deviation():
 def test_sample_rejects_bad_arguments():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="n must be >= 1"):
-        regression.sample(0, rng)
+        regression.sample_data(0, rng)
     with pytest.raises(ValueError, match="noise must be >= 0"):
-        regression.sample(5, rng, noise=-1.0)
+        regression.sample_data(5, rng, noise=-1.0)
     with pytest.raises(ValueError, match="layout must be"):
-        regression.sample(5, rng, layout="grid")
+        regression.sample_data(5, rng, layout="grid")
     with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
-        regression.sample(5, 42)
+        regression.sample_data(5, 42)
 
 
 def test_legendre_design_matches_scipy():

@@ -14,8 +14,8 @@ import numpy as np
 
 from mlcourse.exercises.chapter2 import _as_whole_number
 from mlcourse.exercises.feedback import Feedback, correct, wrong
-from mlcourse.logits import softmax
 from mlcourse.mlp import check_layer_sizes, parameter_count
+from mlcourse.softmax import softmax
 
 
 def _as_float_array(value: Any) -> np.ndarray | None:

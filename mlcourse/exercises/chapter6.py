@@ -171,7 +171,7 @@ def check_cv(func: Callable) -> Feedback:
     """
     if not callable(func):
         return wrong(f"pass your function itself, not its result; got {type(func).__name__}")
-    x, y = regression.sample(12, np.random.default_rng(7), noise=0.3)
+    x, y = regression.sample_data(12, np.random.default_rng(7), noise=0.3)
     for degree, k in ((1, 5), (3, 5), (2, 7), (2, 12)):
         expected = fold_mean_cv_error(x, y, degree, k)
         got, problem = _call(func, (x.copy(), y.copy(), degree, k), "one number, the CV error", 1)

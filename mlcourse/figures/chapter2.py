@@ -231,7 +231,7 @@ def plot_why_networks_work(n_hidden: int = 8) -> Plot:
     x = ap.grid(400)
     kinks = np.linspace(*ap.INTERVAL, k + 1)[:-1]
     net = ap.fit_output_layer(ap.grid(1000), ap.sine(ap.grid(1000)), np.ones(k), -kinks)
-    output = ap.evaluate(net, x)
+    output = ap.network_output(net, x)
     rms = ap.rms_error(net, x, ap.sine)
     fig = new_figure(10, 3.2)
     with styled():
@@ -284,7 +284,7 @@ def draw_fit(fig: Figure, *, n_hidden: int, target: str = "sine", seed: int = 0)
     k = net.layer_sizes[1]
     ax = fig.add_subplot()
     ax.plot(x, f(x), color=MUTED, linestyle="--", label=f"target: {target}")
-    ax.plot(x, ap.evaluate(net, x), color=PALETTE["blue"], label="network")
+    ax.plot(x, ap.network_output(net, x), color=PALETTE["blue"], label="network")
     ax.plot(ap.kinks(net), np.full(k, -1.35), "|", color=PALETTE["vermillion"], markersize=10, label="kinks")
     ax.set_xlim(*ap.INTERVAL)
     ax.set_ylim(-1.5, 1.6)
@@ -349,7 +349,7 @@ def plot_fit_vs_generalise(result: ap.Generalisation, n_hidden: int = 256, seed:
     """
     x = ap.grid(1000)
     net = ap.fit_random_relu(result.x_train, result.y_train, n_hidden, np.random.default_rng(seed))
-    train = float(np.sqrt(mse(ap.evaluate(net, result.x_train), result.y_train)))
+    train = float(np.sqrt(mse(ap.network_output(net, result.x_train), result.y_train)))
     test = ap.rms_error(net, x, ap.sine)
     median_train = np.median(result.train_rms, axis=1)
     median_test = np.median(result.test_rms, axis=1)
@@ -358,7 +358,7 @@ def plot_fit_vs_generalise(result: ap.Generalisation, n_hidden: int = 256, seed:
         left, right = fig.subplots(1, 2)
         left.plot(x, ap.sine(x), color=MUTED, linestyle="--", label="true curve sin(x)")
         label = f"{n_hidden} units: train {train:.1g}, test {test:.2f}"
-        left.plot(x, ap.evaluate(net, x), color=PALETTE["vermillion"], label=label)
+        left.plot(x, ap.network_output(net, x), color=PALETTE["vermillion"], label=label)
         left.plot(result.x_train, result.y_train, "o", color=PALETTE["orange"], label="training points", zorder=3)
         left.set_ylim(-2.2, 2.2)
         left.set_xlim(*ap.INTERVAL)

@@ -77,7 +77,7 @@ def plot_tradeoff_diagram(rng: np.random.Generator, *, n: int = 20, noise: float
     degrees = [as_int(d, "degrees", low=0, high=regression.MAX_DEGREE) for d in degrees]
     if len(degrees) != 3:
         raise ValueError(f"degrees must hold three degrees, got {len(degrees)}")
-    x, y = regression.sample(n, rng, noise=noise, n_sets=5)
+    x, y = regression.sample_data(n, rng, noise=noise, n_sets=5)
     fig = new_figure(9.0, 6.2)
     captions = ["too simple: high bias", "about right", "too flexible: high variance"]
     with styled():
