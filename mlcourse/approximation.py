@@ -15,6 +15,9 @@ the network behaves away from its training points.
 Training is chapter 5. Here the hidden layer is drawn at random from an explicit ``rng`` (each
 unit's kink falls inside the interval) and kept fixed; only the output layer ``v, c`` is fitted,
 by linear least squares, which has a closed-form solution (a "random features" model).
+
+The network is the course's one MLP (:class:`mlcourse.mlp.MLP` with layer sizes ``(1, k, 1)``
+and ReLU); :func:`network_output` runs it on a 1-D array of inputs.
 """
 
 from __future__ import annotations
@@ -24,11 +27,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.figure import Figure
 
-from mlcourse.exercises.feedback import Feedback, correct, wrong
-from mlcourse.figures import Plot, new_figure
-from mlcourse.figures.style import MUTED, PALETTE, styled
+from mlcourse.losses import mse
+from mlcourse.mlp import MLP, parameter_count
+from mlcourse.regression import least_squares
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
 #: The interval the targets live on, [-pi, pi].
@@ -62,48 +64,53 @@ def _target(target: str | Callable) -> Callable[[np.ndarray], np.ndarray]:
     return TARGETS[target]
 
 
-@dataclass(frozen=True)
-class ReLUNetwork:
-    """A one-input, one-output network with one hidden layer of ReLU units.
+def relu_network(input_weights, input_biases, output_weights, output_bias: float) -> MLP:
+    """The 1-k-1 ReLU network ``f(x) = sum_j v_j relu(w_j x + b_j) + c`` as an :class:`~mlcourse.mlp.MLP`.
 
-    Attributes
+    Parameters
     ----------
-    input_weights, input_biases : numpy.ndarray, shape (k,)
-        Hidden unit j computes ``relu(input_weights[j] * x + input_biases[j])``.
-    output_weights : numpy.ndarray, shape (k,)
-        How much each hidden unit adds to the output.
+    input_weights, input_biases, output_weights : array_like, shape (k,)
+        ``w``, ``b`` and ``v``: hidden unit j computes ``relu(w_j x + b_j)`` and adds ``v_j`` times it.
     output_bias : float
-        Added at the end.
+        ``c``, added at the end.
     """
+    w = as_float_array(input_weights, "input_weights", ndim=1)
+    b = as_float_array(input_biases, "input_biases", ndim=1)
+    v = as_float_array(output_weights, "output_weights", ndim=1)
+    c = as_number(output_bias, "output_bias")
+    if not w.shape == b.shape == v.shape:
+        raise ValueError(
+            "input_weights, input_biases and output_weights must have the same length, "
+            f"got {w.size}, {b.size} and {v.size}"
+        )
+    params = {"W1": w[None, :], "b1": b, "W2": v[:, None], "b2": np.array([c])}
+    return MLP.from_params(params, activation="relu")
 
-    input_weights: np.ndarray
-    input_biases: np.ndarray
-    output_weights: np.ndarray
-    output_bias: float
 
-    @property
-    def n_hidden(self) -> int:
-        """Number of hidden units k."""
-        return int(self.input_weights.size)
+def _check_network(net) -> MLP:
+    if not isinstance(net, MLP) or net.layer_sizes[0] != 1 or net.layer_sizes[-1] != 1 or net.n_layers != 2:
+        raise TypeError("net must be a one-input, one-output MLP with one hidden layer, e.g. from fit_random_relu")
+    return net
 
-    @property
-    def n_parameters(self) -> int:
-        """``3k + 1``: k input weights, k hidden biases, k output weights and one output bias."""
-        return 3 * self.n_hidden + 1
 
-    @property
-    def kinks(self) -> np.ndarray:
-        """Where each hidden unit bends, ``x = -b_j / w_j``; shape (k,)."""
-        return -self.input_biases / self.input_weights
+def network_output(net: MLP, x) -> np.ndarray:
+    """The network's output for 1-D inputs ``x`` of shape (n,); returns shape (n,)."""
+    x = as_float_array(x, "x", ndim=1, allow_empty=True)
+    return _check_network(net).forward(x[:, None])[:, 0]
 
-    def hidden(self, x) -> np.ndarray:
-        """Hidden activations, shape (n, k), for inputs ``x`` of shape (n,)."""
-        x = as_float_array(x, "x", ndim=1)
-        return relu(np.outer(x, self.input_weights) + self.input_biases)
 
-    def __call__(self, x) -> np.ndarray:
-        """The network's output for inputs ``x`` of shape (n,); returns shape (n,)."""
-        return self.hidden(x) @ self.output_weights + self.output_bias
+def hidden(net: MLP, x) -> np.ndarray:
+    """Hidden activations ``relu(w_j x + b_j)``, shape (n, k), for inputs ``x`` of shape (n,)."""
+    x = as_float_array(x, "x", ndim=1)
+    net = _check_network(net)
+    return relu(x[:, None] @ net.params["W1"] + net.params["b1"])
+
+
+def kinks(net: MLP) -> np.ndarray:
+    """Where each hidden unit bends, ``x = -b_j / w_j``; shape (k,) (infinite for a unit with ``w_j = 0``)."""
+    net = _check_network(net)
+    with np.errstate(divide="ignore"):
+        return -net.params["b1"] / net.params["W1"][0]
 
 
 def random_hidden_layer(
@@ -132,12 +139,12 @@ def random_hidden_layer(
     return weights, -weights * kinks
 
 
-def fit_output_layer(x, y, input_weights, input_biases) -> ReLUNetwork:
+def fit_output_layer(x, y, input_weights, input_biases) -> MLP:
     """Fit the output weights and bias by least squares, with the hidden layer fixed.
 
     The output is linear in ``(v, c)``, so minimising the squared error is a linear
-    least-squares problem; ``numpy.linalg.lstsq`` solves it (the minimum-norm solution when
-    there are more units than points).
+    least-squares problem; :func:`mlcourse.regression.least_squares` solves it (the minimum-norm
+    solution when there are more units than points).
 
     Parameters
     ----------
@@ -149,7 +156,7 @@ def fit_output_layer(x, y, input_weights, input_biases) -> ReLUNetwork:
     x = as_float_array(x, "x", ndim=1)
     y = as_float_array(y, "y", ndim=1)
     if x.shape != y.shape:
-        raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
+        raise ValueError(f"x and y must have the same shape, got {x.shape} and {y.shape}")
     w = as_float_array(input_weights, "input_weights", ndim=1)
     b = as_float_array(input_biases, "input_biases", ndim=1)
     if w.shape != b.shape:
@@ -157,16 +164,20 @@ def fit_output_layer(x, y, input_weights, input_biases) -> ReLUNetwork:
     if np.any(w == 0):
         raise ValueError("input_weights must be non-zero (a unit with weight 0 is a constant)")
     design = np.column_stack([relu(np.outer(x, w) + b), np.ones_like(x)])
-    solution, *_ = np.linalg.lstsq(design, y, rcond=None)
-    return ReLUNetwork(w, b, solution[:-1], float(solution[-1]))
+    solution = least_squares(design, y)
+    return relu_network(w, b, solution[:-1], float(solution[-1]))
 
 
-def fit_random_relu(
-    x, y, n_hidden: int, rng: np.random.Generator, interval: tuple[float, float] = INTERVAL
-) -> ReLUNetwork:
+def fit_random_relu(x, y, n_hidden: int, rng: np.random.Generator, interval: tuple[float, float] = INTERVAL) -> MLP:
     """A random hidden layer (:func:`random_hidden_layer`) plus a least-squares output layer."""
     w, b = random_hidden_layer(n_hidden, rng, interval)
     return fit_output_layer(x, y, w, b)
+
+
+def rms_error(net: MLP, x, f: Callable[[np.ndarray], np.ndarray]) -> float:
+    """Root-mean-square error of ``net`` against the function ``f`` at the points ``x``."""
+    x = as_float_array(x, "x", ndim=1)
+    return float(np.sqrt(mse(network_output(net, x), f(x))))
 
 
 def grid(n: int, interval: tuple[float, float] = INTERVAL) -> np.ndarray:
@@ -195,8 +206,8 @@ class ErrorCurve:
 
     @property
     def n_parameters(self) -> np.ndarray:
-        """``3k + 1`` for each width."""
-        return 3 * self.widths + 1
+        """``3k + 1`` for each width (:func:`mlcourse.mlp.parameter_count` of ``(1, k, 1)``)."""
+        return np.array([parameter_count((1, int(k), 1)) for k in self.widths])
 
 
 def approximation_errors(
@@ -223,9 +234,9 @@ def approximation_errors(
     max_abs = np.empty_like(rms)
     for r in range(n_repeats):
         for i, k in enumerate(widths):
-            error = fit_random_relu(x_train, y_train, int(k), rng)(x_test) - y_test
-            rms[i, r] = np.sqrt(np.mean(error**2))
-            max_abs[i, r] = np.max(np.abs(error))
+            prediction = network_output(fit_random_relu(x_train, y_train, int(k), rng), x_test)
+            rms[i, r] = np.sqrt(mse(prediction, y_test))
+            max_abs[i, r] = np.max(np.abs(prediction - y_test))
     return ErrorCurve(str(target), widths, rms, max_abs)
 
 
@@ -275,194 +286,6 @@ def train_test_errors(
     for r in range(n_repeats):
         for i, k in enumerate(widths):
             net = fit_random_relu(x_train, y_train, int(k), rng)
-            train[i, r] = np.sqrt(np.mean((net(x_train) - y_train) ** 2))
-            test[i, r] = np.sqrt(np.mean((net(x_test) - sine(x_test)) ** 2))
+            train[i, r] = np.sqrt(mse(network_output(net, x_train), y_train))
+            test[i, r] = np.sqrt(mse(network_output(net, x_test), sine(x_test)))
     return Generalisation(x_train, y_train, widths, train, test)
-
-
-# --------------------------------------------------------------------------- figures
-
-
-def plot_why_networks_work(n_hidden: int = 8) -> Plot:
-    """The source page's "Why Neural Networks Work" diagram, computed: hinges add up to a curve.
-
-    Left: one ReLU unit, a hinge. Middle: ``n_hidden`` hinges with evenly spaced kinks, each
-    scaled by its least-squares output weight. Right: their sum (plus the output bias) against
-    the sine it was fitted to.
-    """
-    k = as_int(n_hidden, "n_hidden", low=1, high=40)
-    x = grid(400)
-    kinks = np.linspace(*INTERVAL, k + 1)[:-1]
-    net = fit_output_layer(grid(1000), sine(grid(1000)), np.ones(k), -kinks)
-    fig = new_figure(10, 3.2)
-    rms = float(np.sqrt(np.mean((net(x) - sine(x)) ** 2)))
-    with styled():
-        one, many, total = fig.subplots(1, 3, sharex=True)
-        one.plot(x, relu(x - 0.5), color=PALETTE["blue"])
-        one.annotate(
-            "w = 1, b = -0.5:\nkink at x = -b/w = 0.5",
-            (0.5, 0),
-            (-2.9, 1.0),
-            arrowprops={"arrowstyle": "-|>", "color": MUTED},
-        )
-        one.set_title("1. One unit: relu(w·x + b)", fontsize=11)
-        contributions = net.hidden(x) * net.output_weights
-        for j in range(net.n_hidden):
-            many.plot(x, contributions[:, j], linewidth=1.4)
-        many.set_title(f"2. {net.n_hidden} units, each × its weight", fontsize=11)
-        total.plot(x, sine(x), color=MUTED, linestyle="--", label="target sin(x)")
-        total.plot(x, net(x), color=PALETTE["vermillion"], label="sum of the units")
-        for kink in net.kinks:
-            total.axvline(kink, color=PALETTE["sky"], linewidth=0.8, zorder=0)
-        total.set_title(f"3. Add them up: {net.n_parameters} parameters", fontsize=11)
-        total.legend(loc="lower right", fontsize=8)
-        for ax in (one, many, total):
-            ax.set_xlabel("x")
-            ax.set_xlim(*INTERVAL)
-    return Plot(
-        fig,
-        f"Three panels. One ReLU unit is a hinge: zero, then a straight rise after its kink. "
-        f"{net.n_hidden} such hinges with evenly spaced kinks, each scaled by an output weight, "
-        f"are straight-line pieces. Added up they form a bent line that follows sin(x) on [-π, π] "
-        f"with RMS error {rms:.2f}, using {net.n_parameters} parameters; more units give more bends.",
-    )
-
-
-def draw_fit(fig: Figure, n_hidden: int, target: str = "sine", seed: int = 0) -> None:
-    """Draw a random ReLU network with ``n_hidden`` units fitted to ``target`` (the slider's frame)."""
-    f = _target(target)
-    x_train = grid(1000)
-    net = fit_random_relu(x_train, f(x_train), n_hidden, np.random.default_rng(seed))
-    x = grid(2001)
-    rms = float(np.sqrt(np.mean((net(x) - f(x)) ** 2)))
-    ax = fig.add_subplot()
-    ax.plot(x, f(x), color=MUTED, linestyle="--", label=f"target: {target}")
-    ax.plot(x, net(x), color=PALETTE["blue"], label="network")
-    ax.plot(net.kinks, np.full(net.n_hidden, -1.35), "|", color=PALETTE["vermillion"], markersize=10, label="kinks")
-    ax.set_xlim(*INTERVAL)
-    ax.set_ylim(-1.5, 1.6)
-    ax.set_xlabel("x")
-    ax.set_ylabel("f(x)")
-    units = "hidden unit" if net.n_hidden == 1 else "hidden units"
-    ax.set_title(f"{net.n_hidden} {units}, {net.n_parameters} parameters: RMS error {rms:.3f}")
-    ax.legend(loc="upper left", fontsize=8, ncol=3)
-
-
-def plot_fit(n_hidden: int, target: str = "sine", seed: int = 0) -> Plot:
-    """One fitted network against its target (the live widget's figure)."""
-    f = _target(target)
-    net = fit_random_relu(grid(1000), f(grid(1000)), n_hidden, np.random.default_rng(seed))
-    x = grid(2001)
-    rms = float(np.sqrt(np.mean((net(x) - f(x)) ** 2)))
-    fig = new_figure()
-    with styled():
-        draw_fit(fig, n_hidden, target, seed)
-    return Plot(
-        fig,
-        f"A one-hidden-layer ReLU network with {net.n_hidden} unit{'s' * (net.n_hidden != 1)} "
-        f"({net.n_parameters} parameters) drawn over the {target} it was fitted to on [-π, π]: a bent line "
-        f"with {net.n_hidden} kink{'s' * (net.n_hidden != 1)}, "
-        f"RMS error {rms:.3f}.",
-    )
-
-
-def plot_error_vs_parameters(curves: Sequence[ErrorCurve]) -> Plot:
-    """Mean RMS error (over the random draws) against parameter count, log-log, one line per target."""
-    curves = list(curves)
-    if not curves:
-        raise ValueError("curves must hold at least one ErrorCurve")
-    fig = new_figure(7, 3.6)
-    with styled():
-        ax = fig.add_subplot()
-        for curve, marker in zip(curves, "osd^v", strict=False):
-            mean = curve.rms.mean(axis=1)
-            ax.plot(curve.n_parameters, curve.rms, marker, color=MUTED, markersize=2.5, alpha=0.6)
-            ax.plot(curve.n_parameters, mean, marker + "-", label=f"{curve.target} (mean of {curve.rms.shape[1]})")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("parameters 3k + 1 (k hidden units)")
-        ax.set_ylabel("RMS error on [-π, π]")
-        ax.set_title("More hidden units, closer fit")
-        ax.legend()
-    parts = "; ".join(
-        f"{c.target}: from {c.rms.mean(axis=1)[0]:.2g} with {c.n_parameters[0]} parameters to "
-        f"{c.rms.mean(axis=1)[-1]:.2g} with {c.n_parameters[-1]}"
-        for c in curves
-    )
-    return Plot(
-        fig,
-        f"Log-log plot of the approximation error against the number of parameters, for random ReLU "
-        f"networks fitted by least squares; small grey dots are single draws, lines their mean. "
-        f"The error falls steadily as parameters grow ({parts}); it falls fastest for the smooth sine.",
-    )
-
-
-def plot_fit_vs_generalise(result: Generalisation, n_hidden: int = 256, seed: int = 0) -> Plot:
-    """Fitting the training points is not generalising.
-
-    Left: the noisy training points, the true sine, and a wide network (``n_hidden`` units,
-    hidden layer from ``np.random.default_rng(seed)``) fitted to them. Right: median training
-    and test RMS error against width, from ``result``.
-    """
-    x = grid(1000)
-    net = fit_random_relu(result.x_train, result.y_train, n_hidden, np.random.default_rng(seed))
-    train = float(np.sqrt(np.mean((net(result.x_train) - result.y_train) ** 2)))
-    test = float(np.sqrt(np.mean((net(x) - sine(x)) ** 2)))
-    median_train = np.median(result.train_rms, axis=1)
-    median_test = np.median(result.test_rms, axis=1)
-    fig = new_figure(10, 3.6)
-    with styled():
-        left, right = fig.subplots(1, 2)
-        left.plot(x, sine(x), color=MUTED, linestyle="--", label="true curve sin(x)")
-        left.plot(x, net(x), color=PALETTE["vermillion"], label=f"{n_hidden} units: train {train:.1g}, test {test:.2f}")
-        left.plot(result.x_train, result.y_train, "o", color=PALETTE["orange"], label="training points", zorder=3)
-        left.set_ylim(-2.2, 2.2)
-        left.set_xlim(*INTERVAL)
-        left.set_xlabel("x")
-        left.set_title(f"{result.x_train.size} noisy points, every one fitted", fontsize=11)
-        left.legend(fontsize=8, loc="lower right")
-        right.plot(result.widths, median_train, "o-", label="on the training points")
-        right.plot(result.widths, median_test, "s-", label="against the true curve")
-        right.set_xscale("log", base=2)
-        right.set_ylim(bottom=0)
-        right.set_xlabel("hidden units k")
-        right.set_ylabel(f"RMS error (median of {result.train_rms.shape[1]})")
-        right.set_title("Training error → 0, the true error does not", fontsize=11)
-        right.legend(fontsize=8)
-    return Plot(
-        fig,
-        f"Left: {result.x_train.size} noisy samples of sin(x) and a {n_hidden}-unit network that passes "
-        f"through every one (RMS error {train:.1g} on them) but bends between and beyond them, missing "
-        f"the true curve by {test:.2f}. Right: as the width grows from {result.widths[0]} to "
-        f"{result.widths[-1]} units the median training error falls from {median_train[0]:.2f} to "
-        f"{median_train[-1]:.1g}, while the error against the true curve stays between "
-        f"{median_test.min():.2f} and {median_test.max():.2f}.",
-    )
-
-
-# --------------------------------------------------------------------------- exercise checkers
-
-
-def check_relu_network_facts(n_parameters, max_kinks, n_hidden: int = 20) -> Feedback:
-    """Check the parameter count (``3k + 1``) and the most kinks (``k``) of a 1-k-1 ReLU network."""
-    k = as_int(n_hidden, "n_hidden", low=1)
-    for value, name in ((n_parameters, "n_parameters"), (max_kinks, "max_kinks")):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            return wrong(f"{name} must be a whole number, got {value!r}")
-    if n_parameters != 3 * k + 1:
-        hints = {
-            3 * k: "you left out the single output bias",
-            2 * k + 1: "count three numbers per hidden unit: input weight, bias and output weight",
-            2 * k: "each unit has an input weight, a bias and an output weight, and the output has a bias",
-            4 * k + 1: "each hidden unit has one bias, not two",
-        }
-        hint = hints.get(n_parameters, "count per hidden unit, then add the output bias")
-        return wrong(f"{n_parameters} parameters is not right for {k} hidden units: {hint}.")
-    if max_kinks != k:
-        hint = (
-            "each unit relu(w·x + b) bends exactly once, at x = -b/w, and adding units adds bends"
-            if max_kinks != k - 1
-            else "k units can bend at k different places; nothing forces two kinks together"
-        )
-        return wrong(f"the parameter count is right, but {max_kinks} kinks is not the maximum: {hint}.")
-    return correct(f"{3 * k + 1} parameters, and a bent line with at most {k} kinks.")

@@ -18,19 +18,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mlcourse.figures import Plot, new_figure
-from mlcourse.figures.style import PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
-#: Colour of each class in scatter plots and decision regions.
-CLASS_COLORS: tuple[str, ...] = (
-    PALETTE["blue"],
-    PALETTE["orange"],
-    PALETTE["green"],
-    PALETTE["purple"],
-    PALETTE["vermillion"],
-    PALETTE["sky"],
-)
+#: Most classes a data set may have (the figures have one colour for each).
+MAX_CLASSES = 6
 
 
 def _sizes(n: int, k: int) -> list[int]:
@@ -104,7 +95,7 @@ def spirals(
     X : numpy.ndarray, shape (n, 2), float64, mostly inside the unit disc
     y : numpy.ndarray, shape (n,), int64, values ``0 .. n_classes - 1``
     """
-    n_classes = as_int(n_classes, "n_classes", low=2, high=len(CLASS_COLORS))
+    n_classes = as_int(n_classes, "n_classes", low=2, high=MAX_CLASSES)
     n = as_int(n, "n", low=n_classes)
     rng = as_rng(rng)
     turns = as_number(turns, "turns", low=0.25, high=3.0)
@@ -145,8 +136,8 @@ def blobs(
     y : numpy.ndarray, shape (n,), int64, values ``0 .. len(centers) - 1``
     """
     centers = as_float_array(centers, "centers", ndim=2)
-    if centers.shape[1] != 2 or not 2 <= len(centers) <= len(CLASS_COLORS):
-        raise ValueError(f"centers must be 2 to {len(CLASS_COLORS)} points (x1, x2), got shape {centers.shape}")
+    if centers.shape[1] != 2 or not 2 <= len(centers) <= MAX_CLASSES:
+        raise ValueError(f"centers must be 2 to {MAX_CLASSES} points (x1, x2), got shape {centers.shape}")
     n = as_int(n, "n", low=len(centers))
     rng = as_rng(rng)
     std = as_number(std, "std", low=0.0, high=10.0)
@@ -234,49 +225,3 @@ def _points(X, name: str) -> np.ndarray:
     if X.shape[1] != 2:
         raise ValueError(f"{name} must have 2 columns (x1, x2), got shape {X.shape}")
     return X
-
-
-# --------------------------------------------------------------------------- figures
-
-
-def draw_points(ax, X, y, *, size: float = 14, alpha: float = 0.9) -> None:
-    """Scatter 2-D points on ``ax``, coloured by class (``CLASS_COLORS``), with a legend label per class."""
-    X = _points(X, "X")
-    y = np.asarray(y)
-    for k in np.unique(y):
-        mask = y == k
-        ax.scatter(
-            X[mask, 0],
-            X[mask, 1],
-            s=size,
-            color=CLASS_COLORS[int(k) % len(CLASS_COLORS)],
-            edgecolor="white",
-            linewidth=0.4,
-            alpha=alpha,
-            label=f"class {int(k)}",
-            zorder=3,
-        )
-    ax.set_xlabel("feature $x_1$")
-    ax.set_ylabel("feature $x_2$")
-    ax.set_aspect("equal", adjustable="datalim")
-
-
-def plot_datasets(named: Sequence[tuple[str, np.ndarray, np.ndarray]]) -> Plot:
-    """Side-by-side scatter plots of several 2-D data sets.
-
-    Parameters
-    ----------
-    named : sequence of (title, X, y)
-        Each panel's title, features of shape (n, 2) and labels of shape (n,).
-    """
-    if not named:
-        raise ValueError("named must hold at least one (title, X, y) data set")
-    fig = new_figure(3.2 * len(named), 3.2)
-    with styled():
-        axes = fig.subplots(1, len(named), squeeze=False)[0]
-        for ax, (title, X, y) in zip(axes, named, strict=True):
-            draw_points(ax, X, y, size=10)
-            ax.set_title(title)
-        axes[0].legend(loc="lower left", fontsize=8)
-    parts = "; ".join(f"{title}: {len(y)} points in {len(np.unique(y))} classes" for title, X, y in named)
-    return Plot(fig, f"Scatter plots of {len(named)} two-feature data sets, points coloured by class. {parts}.")

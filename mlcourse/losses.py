@@ -1,17 +1,20 @@
 """Losses: one number that says how wrong a model's outputs are.
 
 - :func:`mse`, the mean squared error of regression (chapters 1, 2 and 6);
-- cross-entropy for classifiers lives beside softmax, since it is computed from logits.
+- :func:`cross_entropy`, the classification loss ``-log p(right answer)``, computed from the
+  logits with :func:`mlcourse.softmax.log_softmax` (defined in chapter 3, trained on in chapter 5).
 
-Every loss checks that predictions and targets line up: targets must match the trailing axes
-of the predictions (so a stack of predictions from many fitted models can be scored against
-one set of targets), and nothing is broadcast silently.
+Every loss checks that predictions and targets line up: for ``mse`` the targets must match the
+trailing axes of the predictions (so a stack of predictions from many fitted models can be
+scored against one set of targets); for ``cross_entropy`` there is one label per row of logits.
+Nothing is broadcast silently.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from mlcourse.softmax import as_logits, log_softmax
 from mlcourse.validation import as_float_array
 
 
@@ -46,3 +49,59 @@ def mse(predictions, targets, axis: int | None = -1) -> np.ndarray | float:
         )
     result = np.mean((predictions - targets) ** 2, axis=axis)
     return float(result) if np.ndim(result) == 0 else result
+
+
+def cross_entropy(logits, labels, reduction: str = "mean"):
+    """Cross-entropy loss ``-log softmax(logits)[label]`` of integer labels, in nats.
+
+    Defined in chapter 3. The negative log-probability the model gives to the right answer,
+    computed from the logits with :func:`~mlcourse.softmax.log_softmax` (never as
+    ``log(softmax(...))``, which gives ``-inf`` when a probability rounds to 0).
+
+    Parameters
+    ----------
+    logits : array_like, shape (n, V) or (V,)
+        One row of V logits per example (a single example may be 1-D).
+    labels : int or array_like of int, shape (n,) or scalar
+        The correct option of each example, in ``[0, V)``; one label per row of ``logits``.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        Average over examples, total, or the per-example losses (shape (n,)).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Loss >= 0 in nats (``+0.0``, never ``-0.0``, for a certain right answer); ``inf`` if a
+        label's logit is -inf (probability 0).
+
+    Examples
+    --------
+    >>> round(cross_entropy([0.0, 0.0, 0.0, 0.0], 2), 4)  # uniform over 4: log 4
+    1.3863
+    """
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    x = as_logits(logits)
+    if x.ndim > 2:
+        raise ValueError(f"logits must have shape (n, V) or (V,), got shape {x.shape}")
+    rows = x[None, :] if x.ndim == 1 else x
+    if isinstance(labels, (str, bytes)):
+        raise TypeError(f"labels must be integers (class indices), got a {type(labels).__name__}")
+    y = np.asarray(labels)
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"labels must be integers (class indices), got dtype {y.dtype}")
+    if x.ndim == 1 and y.ndim == 0:
+        y = y[None]
+    if y.shape != (rows.shape[0],):
+        raise ValueError(
+            f"labels must have shape ({rows.shape[0]},), one per row of logits of shape {x.shape}; got {y.shape}"
+        )
+    vocab = rows.shape[1]
+    if (y < 0).any() or (y >= vocab).any():
+        raise ValueError(f"labels must be in [0, {vocab}), got values from {y.min()} to {y.max()}")
+    logp = log_softmax(rows, axis=-1)
+    losses = 0.0 - logp[np.arange(rows.shape[0]), y]  # 0.0 - 0.0 is +0.0 (a bare minus gives -0.0)
+    if reduction == "none":
+        return losses
+    if reduction == "sum":
+        return float(np.sum(losses))
+    return float(np.mean(losses))

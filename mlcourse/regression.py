@@ -13,10 +13,12 @@ Two families of models are fitted by least squares:
   of the double-descent experiment.
 
 :func:`least_squares` solves many problems at once (one per training set, stacked along the
-leading axes) with one batched SVD. With ``ridge = 0`` it returns the minimum-norm solution,
-which is the ordinary least-squares fit when there are fewer parameters than points and the
-smallest interpolating fit when there are more; ``ridge > 0`` adds a penalty on the size of
-the coefficients.
+leading axes) with numpy's batched pseudo-inverse. With ``ridge = 0`` it returns the
+minimum-norm solution, which is the ordinary least-squares fit when there are fewer parameters
+than points and the smallest interpolating fit when there are more; ``ridge > 0`` adds a
+penalty on the size of the coefficients. A *fitter* (:func:`polynomial_fitter`,
+:func:`least_squares_fitter`) packages one model so that chapter 6's experiments can fit every
+training set of a simulation at once.
 """
 
 from __future__ import annotations
@@ -25,11 +27,28 @@ from collections.abc import Callable
 
 import numpy as np
 
-from mlcourse.losses import mse  # noqa: F401  (re-exported until callers move to mlcourse.losses)
-from mlcourse.validation import as_float_array, as_int, as_number, as_rng
+from mlcourse.validation import as_float_array, as_int, as_number, as_rng, check_same_shape
 
 #: The input interval.
 DOMAIN: tuple[float, float] = (-1.0, 1.0)
+#: Highest polynomial degree accepted (chapter 6 goes to 15; beyond ~100 the work grows for nothing).
+MAX_DEGREE = 100
+#: Most points per training set accepted.
+MAX_POINTS = 100_000
+#: Most numbers one array of samples or features may hold (80 MB of float64).
+MAX_ENTRIES = 10_000_000
+#: Most random features accepted.
+MAX_FEATURES = 10_000
+#: Largest noise standard deviation and ridge penalty accepted: beyond them squares overflow
+#: or the fit is zero to machine precision, and nothing in the course needs them.
+MAX_NOISE = 1e6
+MAX_RIDGE = 1e10
+
+
+def check_size(entries: int, what: str) -> None:
+    """Refuse work that would build an array of more than :data:`MAX_ENTRIES` numbers."""
+    if entries > MAX_ENTRIES:
+        raise ValueError(f"{what} must be <= {MAX_ENTRIES:,} numbers, got {entries:,}; use fewer or smaller sets")
 
 
 def target(x) -> np.ndarray:
@@ -50,7 +69,7 @@ def target(x) -> np.ndarray:
     return np.sin(4.0 * x + 1.0)
 
 
-def sample(
+def sample_data(
     n: int,
     rng: np.random.Generator,
     *,
@@ -84,10 +103,13 @@ def sample(
     x, y : numpy.ndarray
         Shape ``(n,)``, or ``(n_sets, n)`` when ``n_sets`` is given.
     """
-    n = as_int(n, "n", low=1)
+    n = as_int(n, "n", low=1, high=MAX_POINTS)
     rng = as_rng(rng)
-    noise = as_number(noise, "noise", low=0.0)
+    noise = as_number(noise, "noise", low=0.0, high=MAX_NOISE)
     shape = (n,) if n_sets is None else (as_int(n_sets, "n_sets", low=1), n)
+    check_size(int(np.prod(shape)), "n_sets * n")
+    if not callable(f):
+        raise TypeError(f"f must be a function of x, got {type(f).__name__}")
     low, high = DOMAIN
     if layout == "uniform":
         x = rng.uniform(low, high, size=shape)
@@ -96,7 +118,10 @@ def sample(
         x = rng.permuted(x, axis=-1)
     else:
         raise ValueError(f"layout must be 'stratified' or 'uniform', got {layout!r}")
-    y = f(x) + noise * rng.standard_normal(shape)
+    f_x = as_float_array(f(x), "f(x)")
+    if f_x.shape != shape:
+        raise ValueError(f"f must return one value per input, shape {shape}; got shape {f_x.shape}")
+    y = f_x + noise * rng.standard_normal(shape)
     return x, y
 
 
@@ -118,7 +143,8 @@ def legendre_design(x, degree: int) -> np.ndarray:
     numpy.ndarray, shape (..., n, degree + 1)
     """
     x = as_float_array(x, "x")
-    degree = as_int(degree, "degree", low=0)
+    degree = as_int(degree, "degree", low=0, high=MAX_DEGREE)
+    check_size(x.size * (degree + 1), "the design (len(x) * (degree + 1))")
     if np.any(np.abs(x) > 1.0 + 1e-12):
         raise ValueError("x must lie in [-1, 1] (scale the inputs first); the Legendre basis is built for it")
     return np.polynomial.legendre.legvander(x, degree)
@@ -146,12 +172,13 @@ def random_features(
     w, b : numpy.ndarray
         Shape ``(n_features,)``, or ``(n_sets, n_features)`` when ``n_sets`` is given.
     """
-    n_features = as_int(n_features, "n_features", low=1)
+    n_features = as_int(n_features, "n_features", low=1, high=MAX_FEATURES)
     rng = as_rng(rng)
-    scale = as_number(scale, "scale", low=0.0)
+    scale = as_number(scale, "scale", low=0.0, high=1e6)
     if scale == 0.0:
         raise ValueError("scale must be > 0")
     shape = (n_features,) if n_sets is None else (as_int(n_sets, "n_sets", low=1), n_features)
+    check_size(int(np.prod(shape)), "n_sets * n_features")
     w = scale * rng.standard_normal(shape)
     b = rng.uniform(0.0, 2 * np.pi, shape)
     return w, b
@@ -180,6 +207,8 @@ def random_feature_design(x, w, b) -> np.ndarray:
         raise ValueError(f"x must have shape (n,) or (m, n), got {x.shape}")
     if w.ndim == 2 and x.ndim == 2 and x.shape[0] != w.shape[0]:
         raise ValueError(f"x has {x.shape[0]} training sets but w has {w.shape[0]} feature sets")
+    stacks = np.broadcast_shapes(x.shape[:-1], w.shape[:-1])
+    check_size(int(np.prod(stacks)) * x.shape[-1] * w.shape[-1], "the design (sets * points * features)")
     return np.sqrt(2.0 / w.shape[-1]) * np.cos(x[..., None] * w[..., None, :] + b[..., None, :])
 
 
@@ -187,13 +216,19 @@ def random_feature_design(x, w, b) -> np.ndarray:
 
 
 def least_squares(design, y, *, ridge: float = 0.0) -> np.ndarray:
-    """Batched (ridge) least squares: the coefficients minimising ``mean((design @ c - y)**2) + ridge * |c|**2``.
+    """(Ridge) least squares: the coefficients minimising ``mean((design @ c - y)**2) + ridge * |c|**2``.
 
-    Solved by one (batched) SVD ``design = U S V^T``: ``c = V diag(s / (s**2 + n * ridge)) U^T y``.
-    With ``ridge = 0``, singular values below ``max(n, p) * eps * s_max`` are dropped, exactly
-    as ``numpy.linalg.pinv`` does, which gives the minimum-norm least-squares solution: the
-    ordinary fit when ``p <= n`` and full rank, the smallest-norm interpolating fit when ``p > n``.
-    No rank warning is ever raised.
+    Built on :func:`numpy.linalg.pinv`, which solves a whole stack of problems at once (one per
+    training set, along the leading axes). With ``ridge = 0`` this is the minimum-norm
+    least-squares solution: the ordinary fit when ``p <= n`` and full rank, the smallest-norm
+    interpolating fit when ``p > n``. Singular values below ``max(n, p) * eps * s_max`` count as
+    zero, so a rank-deficient design gives the pseudo-inverse solution without any warning.
+
+    With ``ridge > 0`` the penalty is written as ``p`` extra data points: ridge regression on
+    ``(design, y)`` is ordinary least squares on ``design`` stacked over ``sqrt(n * ridge) * I``
+    and ``y`` stacked over ``p`` zeros (the factor n because the loss is a mean over n points).
+    When ``p > n`` the same solution comes cheaper from the n x n system of the dual form,
+    ``c = design^T (design design^T + n * ridge * I)^+ y``.
 
     Parameters
     ----------
@@ -213,19 +248,39 @@ def least_squares(design, y, *, ridge: float = 0.0) -> np.ndarray:
     if design.ndim < 2:
         raise ValueError(f"design must have at least 2 dimensions (..., n, p), got shape {design.shape}")
     y = as_float_array(y, "y")
-    if y.shape[-1] != design.shape[-2]:
-        raise ValueError(f"y has {y.shape[-1]} targets per problem but design has {design.shape[-2]} rows")
-    ridge = as_number(ridge, "ridge", low=0.0)
+    if y.ndim < 1 or y.shape[-1] != design.shape[-2]:
+        raise ValueError(
+            f"y must have {design.shape[-2]} targets per problem (the rows of design), got shape {y.shape}"
+        )
+    _check_stacks(design.shape[:-2], y.shape[:-1], ("design", "y"))
+    ridge = as_number(ridge, "ridge", low=0.0, high=MAX_RIDGE)
     n, p = design.shape[-2:]
-    u, s, vt = np.linalg.svd(design, full_matrices=False)
-    if ridge > 0.0:
-        gain = s / (s**2 + n * ridge)
+    if ridge > 0.0 and p > n:
+        # More features than points: the same fit is c = design^T a with
+        # (design design^T + n ridge I) a = y, an n x n problem instead of a (n + p) x p one.
+        design_t = np.swapaxes(design, -1, -2)
+        gram = design @ design_t + n * ridge * np.eye(n)
+        coefs = (design_t @ (np.linalg.pinv(gram, hermitian=True) @ y[..., None]))[..., 0]
     else:
-        cutoff = max(n, p) * np.finfo(float).eps * s.max(axis=-1, keepdims=True)
-        keep = s > cutoff
-        gain = np.divide(1.0, s, out=np.zeros_like(s), where=keep)
-    uty = np.einsum("...nk,...n->...k", u, y)
-    return np.einsum("...kp,...k->...p", vt, gain * uty)
+        if ridge > 0.0:
+            penalty = np.broadcast_to(np.sqrt(n * ridge) * np.eye(p), (*design.shape[:-2], p, p))
+            design = np.concatenate([design, penalty], axis=-2)
+            y = np.concatenate([y, np.zeros((*y.shape[:-1], p))], axis=-1)
+        rcond = max(design.shape[-2:]) * np.finfo(float).eps
+        coefs = (np.linalg.pinv(design, rcond=rcond) @ y[..., None])[..., 0]
+    if not np.all(np.isfinite(coefs)):
+        raise ValueError("the least-squares solution overflowed: rescale design and y to moderate magnitudes")
+    return coefs
+
+
+def _check_stacks(a: tuple[int, ...], b: tuple[int, ...], names: tuple[str, str]) -> None:
+    """The leading (stacking) axes of two arguments must broadcast: equal, or 1, or missing."""
+    try:
+        np.broadcast_shapes(a, b)
+    except ValueError:
+        raise ValueError(
+            f"{names[0]} and {names[1]} stack different numbers of problems: leading axes {a} and {b}"
+        ) from None
 
 
 def evaluate(design, coefs) -> np.ndarray:
@@ -244,9 +299,17 @@ def evaluate(design, coefs) -> np.ndarray:
     """
     design = as_float_array(design, "design")
     coefs = as_float_array(coefs, "coefs")
-    if design.shape[-1] != coefs.shape[-1]:
-        raise ValueError(f"design has {design.shape[-1]} features but coefs has {coefs.shape[-1]}")
-    return (design @ coefs[..., None])[..., 0]
+    if design.ndim < 2:
+        raise ValueError(f"design must have at least 2 dimensions (..., m, p), got shape {design.shape}")
+    if coefs.ndim < 1 or design.shape[-1] != coefs.shape[-1]:
+        raise ValueError(
+            f"coefs must have {design.shape[-1]} values per problem (the columns of design), got shape {coefs.shape}"
+        )
+    _check_stacks(design.shape[:-2], coefs.shape[:-1], ("design", "coefs"))
+    predictions = (design @ coefs[..., None])[..., 0]
+    if not np.all(np.isfinite(predictions)):
+        raise ValueError("the predictions overflowed: rescale design and coefs to moderate magnitudes")
+    return predictions
 
 
 def fit_polynomial(x, y, degree: int, *, ridge: float = 0.0) -> np.ndarray:
@@ -266,6 +329,11 @@ def fit_polynomial(x, y, degree: int, *, ridge: float = 0.0) -> np.ndarray:
     numpy.ndarray, shape (..., degree + 1)
         Legendre coefficients, lowest degree first (use :func:`predict_polynomial`).
     """
+    x = as_float_array(x, "x")
+    y = as_float_array(y, "y")
+    if x.ndim < 1:
+        raise ValueError("x must be an array of training inputs, shape (..., n), got a single number")
+    check_same_shape(x, y, ("x", "y"))
     return least_squares(legendre_design(x, degree), y, ridge=ridge)
 
 
@@ -284,4 +352,53 @@ def predict_polynomial(coefs, x) -> np.ndarray:
     numpy.ndarray, shape (..., m)
     """
     coefs = as_float_array(coefs, "coefs")
+    if coefs.ndim < 1 or coefs.shape[-1] > MAX_DEGREE + 1:
+        raise ValueError(f"coefs must hold 1 to {MAX_DEGREE + 1} coefficients per fit, got shape {coefs.shape}")
     return evaluate(legendre_design(x, coefs.shape[-1] - 1), coefs)
+
+
+# --------------------------------------------------------------------------- fitters
+
+#: A fitter: ``fitter(x_train (m, n), y_train (m, n), x_test (T,))`` fits each of the m training
+#: sets and returns ``(predictions at x_train (m, n), predictions at x_test (m, T), coefs (m, p))``.
+Fitter = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def least_squares_fitter(features: Callable[[np.ndarray], np.ndarray], *, ridge: float = 0.0) -> Fitter:
+    """A fitter for (ridge) least squares on the features ``features(x) -> design (..., n, p)``.
+
+    Parameters
+    ----------
+    features : callable
+        Maps inputs of shape (..., n) to their design matrix (..., n, p).
+    ridge : float
+        Penalty strength, at least 0 (see :func:`least_squares`).
+
+    Returns
+    -------
+    Fitter
+    """
+    if not callable(features):
+        raise TypeError(f"features must be callable, got {type(features).__name__}")
+    ridge = as_number(ridge, "ridge", low=0.0)
+
+    def fit(x_train, y_train, x_test):
+        design = features(x_train)
+        coefs = least_squares(design, y_train, ridge=ridge)
+        return evaluate(design, coefs), evaluate(features(x_test), coefs), coefs
+
+    return fit
+
+
+def polynomial_fitter(degree: int, *, ridge: float = 0.0) -> Fitter:
+    """A fitter for polynomials of ``degree`` (Legendre basis, optional ridge penalty).
+
+    Parameters
+    ----------
+    degree : int
+        Between 0 and :data:`MAX_DEGREE`.
+    ridge : float
+        Penalty strength, at least 0.
+    """
+    degree = as_int(degree, "degree", low=0, high=MAX_DEGREE)
+    return least_squares_fitter(lambda x: legendre_design(x, degree), ridge=ridge)

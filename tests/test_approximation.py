@@ -5,6 +5,8 @@ import pytest
 import scipy.linalg
 
 from mlcourse import approximation as ap
+from mlcourse.exercises import chapter2 as ex
+from mlcourse.figures import chapter2 as figs
 
 
 def test_relu_step_and_sine():
@@ -33,13 +35,15 @@ def test_random_hidden_layer_puts_kinks_inside_and_nests():
 
 
 def test_network_is_the_formula_and_counts_3k_plus_1():
-    net = ap.ReLUNetwork(np.array([1.0, -2.0]), np.array([0.0, 1.0]), np.array([3.0, 0.5]), -1.0)
+    net = ap.relu_network(np.array([1.0, -2.0]), np.array([0.0, 1.0]), np.array([3.0, 0.5]), -1.0)
     x = np.array([-1.0, 0.0, 2.0])
     # 3 relu(x) + 0.5 relu(-2x + 1) - 1
     expected = 3 * np.maximum(x, 0) + 0.5 * np.maximum(-2 * x + 1, 0) - 1
-    np.testing.assert_allclose(net(x), expected)
-    assert net.n_hidden == 2 and net.n_parameters == 7
-    np.testing.assert_allclose(net.kinks, [0.0, 0.5])
+    np.testing.assert_allclose(ap.network_output(net, x), expected)
+    assert net.layer_sizes == (1, 2, 1) and net.n_parameters == 7
+    np.testing.assert_allclose(ap.kinks(net), [0.0, 0.5])
+    hidden = np.maximum(np.outer(x, [1.0, -2.0]) + np.array([0.0, 1.0]), 0)
+    np.testing.assert_allclose(ap.hidden(net, x), hidden)
 
 
 def test_fit_output_layer_agrees_with_scipy_least_squares():
@@ -50,20 +54,20 @@ def test_fit_output_layer_agrees_with_scipy_least_squares():
     net = ap.fit_output_layer(x, y, w, b)
     design = np.column_stack([np.maximum(np.outer(x, w) + b, 0), np.ones_like(x)])
     reference, *_ = scipy.linalg.lstsq(design, y)
-    np.testing.assert_allclose(np.append(net.output_weights, net.output_bias), reference, atol=1e-9)
+    np.testing.assert_allclose(np.append(net.params["W2"][:, 0], net.params["b2"]), reference, atol=1e-9)
 
 
 def test_fit_recovers_a_network_it_can_represent_exactly():
     x = np.linspace(-3, 3, 50)
     w, b = np.array([1.0, -1.0, 0.5]), np.array([0.5, 1.0, 0.0])
-    truth = ap.ReLUNetwork(w, b, np.array([2.0, -1.0, 3.0]), 0.25)
-    net = ap.fit_output_layer(x, truth(x), w, b)
-    np.testing.assert_allclose(net.output_weights, truth.output_weights, atol=1e-9)
-    assert net.output_bias == pytest.approx(0.25)
+    truth = ap.relu_network(w, b, np.array([2.0, -1.0, 3.0]), 0.25)
+    net = ap.fit_output_layer(x, ap.network_output(truth, x), w, b)
+    np.testing.assert_allclose(net.params["W2"][:, 0], [2.0, -1.0, 3.0], atol=1e-9)
+    assert net.params["b2"][0] == pytest.approx(0.25)
 
 
 def test_fit_output_layer_rejects_bad_input():
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match="same shape"):
         ap.fit_output_layer([1.0, 2.0], [1.0], [1.0], [0.0])
     with pytest.raises(ValueError, match="input_weights and input_biases"):
         ap.fit_output_layer([1.0, 2.0], [1.0, 2.0], [1.0, 2.0], [0.0])
@@ -73,10 +77,10 @@ def test_fit_output_layer_rejects_bad_input():
 
 def test_network_is_linear_between_kinks():
     net = ap.fit_random_relu(ap.grid(200), ap.sine(ap.grid(200)), 5, np.random.default_rng(0))
-    edges = np.sort(np.concatenate([net.kinks, ap.INTERVAL]))
+    edges = np.sort(np.concatenate([ap.kinks(net), ap.INTERVAL]))
     lo, hi = edges[np.argmax(np.diff(edges))], edges[np.argmax(np.diff(edges)) + 1]
     x = np.linspace(lo + 1e-6, hi - 1e-6, 7)
-    np.testing.assert_allclose(np.diff(net(x), 2), 0.0, atol=1e-9)
+    np.testing.assert_allclose(np.diff(ap.network_output(net, x), 2), 0.0, atol=1e-9)
 
 
 def test_evenly_spaced_kinks_beat_the_interpolation_bound():
@@ -88,7 +92,7 @@ def test_evenly_spaced_kinks_beat_the_interpolation_bound():
         kinks = np.linspace(-math.pi, math.pi, k + 1)[:-1]
         x = ap.grid(1000)
         net = ap.fit_output_layer(x, ap.sine(x), np.ones(k), -kinks)
-        assert np.sqrt(np.mean((net(x) - ap.sine(x)) ** 2)) <= h**2 / 8
+        assert np.sqrt(np.mean((ap.network_output(net, x) - ap.sine(x)) ** 2)) <= h**2 / 8
 
 
 def test_sine_error_falls_with_width_on_average():
@@ -103,7 +107,7 @@ def test_a_continuous_network_misses_the_step_by_half_the_jump():
     # Any continuous g has |g(0) - 1| + |g(0-) - 0| >= 1, so its largest error is >= 1/2.
     for k in (4, 32, 128):
         net = ap.fit_random_relu(ap.grid(1000), ap.step(ap.grid(1000)), k, np.random.default_rng(k))
-        left, right = net(np.array([-1e-12, 0.0]))
+        left, right = ap.network_output(net, np.array([-1e-12, 0.0]))
         assert max(abs(left - 0.0), abs(right - 1.0)) >= 0.5 - 1e-6
 
 
@@ -124,13 +128,13 @@ def test_unknown_target_is_named():
 @pytest.mark.parametrize(
     "make",
     [
-        ap.plot_why_networks_work,
-        lambda: ap.plot_fit(8),
-        lambda: ap.plot_fit(16, target="step"),
-        lambda: ap.plot_error_vs_parameters(
+        figs.plot_why_networks_work,
+        lambda: figs.plot_fit(8),
+        lambda: figs.plot_fit(16, target="step"),
+        lambda: figs.plot_error_vs_parameters(
             [ap.approximation_errors("sine", [2, 8], np.random.default_rng(0), n_train=100, n_repeats=2)]
         ),
-        lambda: ap.plot_fit_vs_generalise(ap.train_test_errors([2, 64], np.random.default_rng(0), n_repeats=2)),
+        lambda: figs.plot_fit_vs_generalise(ap.train_test_errors([2, 64], np.random.default_rng(0), n_repeats=2)),
     ],
 )
 def test_every_figure_has_axes_and_alt_text(make):
@@ -141,16 +145,16 @@ def test_every_figure_has_axes_and_alt_text(make):
 
 
 def test_plot_fit_draws_the_fitted_network():
-    plot = ap.plot_fit(8)
+    plot = figs.plot_fit(8)
     network_line = plot.fig.axes[0].get_lines()[1]
     x, y = network_line.get_data()
     net = ap.fit_random_relu(ap.grid(1000), ap.sine(ap.grid(1000)), 8, np.random.default_rng(0))
-    np.testing.assert_allclose(y, net(x))
+    np.testing.assert_allclose(y, ap.network_output(net, x))
     assert "8 units (25 parameters)" in plot.alt
 
 
 def test_why_diagram_sums_the_drawn_units():
-    plot = ap.plot_why_networks_work(8)
+    plot = figs.plot_why_networks_work(8)
     many, total = plot.fig.axes[1], plot.fig.axes[2]
     parts = sum(line.get_ydata() for line in many.get_lines())
     summed = total.get_lines()[1].get_ydata()
@@ -160,9 +164,19 @@ def test_why_diagram_sums_the_drawn_units():
 
 
 def test_check_relu_network_facts():
-    assert ap.check_relu_network_facts(61, 20).ok
-    assert "output bias" in ap.check_relu_network_facts(60, 20).message
-    assert "three numbers per hidden unit" in ap.check_relu_network_facts(41, 20).message
-    assert "not the maximum" in ap.check_relu_network_facts(61, 40).message
-    assert not ap.check_relu_network_facts(61.0, 20).ok
-    assert ap.check_relu_network_facts(31, 10, n_hidden=10).ok
+    assert ex.check_relu_network_facts(61, 20).ok
+    assert "output bias" in ex.check_relu_network_facts(60, 20).message
+    assert "three numbers per hidden unit" in ex.check_relu_network_facts(41, 20).message
+    assert "not the maximum" in ex.check_relu_network_facts(61, 40).message
+    assert not ex.check_relu_network_facts(61.0, 20).ok
+    assert ex.check_relu_network_facts(31, 10, n_hidden=10).ok
+
+
+def test_draw_fit_returns_the_numbers_of_the_drawn_network():
+    from mlcourse.figures import new_figure
+
+    drawn = figs.draw_fit(new_figure(), n_hidden=8, target="step", seed=3)
+    net = ap.fit_random_relu(ap.grid(1000), ap.step(ap.grid(1000)), 8, np.random.default_rng(3))
+    assert drawn == {"n_hidden": 8, "n_parameters": 25, "rms": ap.rms_error(net, ap.grid(2001), ap.step)}
+    with pytest.raises(ValueError, match="target must be one of"):
+        figs.draw_fit(new_figure(), n_hidden=8, target="cosine")

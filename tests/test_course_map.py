@@ -1,4 +1,4 @@
-"""The chapter map, the quiz helper and the landing page that shows the map."""
+"""The chapter list, the quiz (data, checkers and HTML form), the chapter map and the landing page."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from scipy.special import softmax as scipy_softmax
 
 from mlcourse import course_map
-from mlcourse.course_map import CHAPTERS, COURSE_QUIZ, Chapter, Choice, Question, Quiz
+from mlcourse.course_map import CHAPTERS, COURSE_QUIZ, Chapter, Choice, Question, Quiz, load_quiz
+from mlcourse.exercises import chapter7 as ex
 from mlcourse.exercises.feedback import Feedback
 from mlcourse.figures import Plot
+from mlcourse.figures import chapter7 as figs
 
 ROOT = Path(__file__).resolve().parent.parent
 INTRO = ROOT / "intro.md"
@@ -42,7 +44,7 @@ def test_chapters_follow_the_table_of_contents_and_the_titles():
 
 
 def test_chapter_map_draws_one_box_per_chapter_in_reading_order():
-    plot = course_map.plot_chapter_map()
+    plot = figs.plot_chapter_map()
     assert isinstance(plot, Plot)
     (ax,) = plot.fig.axes
     boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
@@ -67,7 +69,7 @@ def test_chapter_map_draws_one_box_per_chapter_in_reading_order():
 
 
 def test_chapter_map_alt_text_names_every_chapter_and_its_terms():
-    alt = course_map.plot_chapter_map().alt
+    alt = figs.plot_chapter_map().alt
     assert alt.startswith("Chapter map")
     assert "7 chapters" in alt
     for chapter in CHAPTERS:
@@ -76,22 +78,22 @@ def test_chapter_map_alt_text_names_every_chapter_and_its_terms():
 
 
 def test_chapter_map_other_layouts_and_bad_input():
-    plot = course_map.plot_chapter_map(CHAPTERS[:3], per_row=3)
+    plot = figs.plot_chapter_map(CHAPTERS[:3], per_row=3)
     assert sum(isinstance(p, FancyBboxPatch) for p in plot.fig.axes[0].patches) == 3
     assert "3 chapters" in plot.alt
     with pytest.raises(ValueError, match="per_row must be >= 1"):
-        course_map.plot_chapter_map(per_row=0)
+        figs.plot_chapter_map(per_row=0)
     with pytest.raises(TypeError, match="per_row must be an integer"):
-        course_map.plot_chapter_map(per_row="4")
+        figs.plot_chapter_map(per_row="4")
     with pytest.raises(TypeError, match="chapters must be a non-empty sequence of Chapter"):
-        course_map.plot_chapter_map([])
+        figs.plot_chapter_map([])
     with pytest.raises(TypeError, match="chapters must be a non-empty sequence of Chapter"):
-        course_map.plot_chapter_map(["01_model_as_function"])
+        figs.plot_chapter_map(["01_model_as_function"])
     assert isinstance(CHAPTERS[0], Chapter)
 
 
 def test_chapter_map_renders_as_png():
-    png = course_map.plot_chapter_map().to_png(dpi=50)
+    png = figs.plot_chapter_map().to_png(dpi=50)
     assert png.startswith(b"\x89PNG")
 
 
@@ -130,21 +132,52 @@ def test_question_needs_exactly_one_right_answer_and_feedback_for_each():
 
 def test_quiz_checks_answers_by_letter_or_index():
     quiz = small_quiz()
-    right = quiz.check(1, "a")
+    right = ex.check_quiz_answer(1, "a", quiz)
     assert isinstance(right, Feedback) and right.ok
     assert right.message == "2 is larger. (Chapter 1.)"
-    assert quiz.check(1, 0) == right
-    assert quiz.check(1, " A ") == right
-    wrong = quiz.check(1, "b")
+    assert ex.check_quiz_answer(1, 0, quiz) == right
+    assert ex.check_quiz_answer(1, " A ", quiz) == right
+    assert quiz.choice_index(1, "B") == 1
+    wrong = ex.check_quiz_answer(1, "b", quiz)
     assert not wrong.ok and "1 is smaller" in wrong.message
-    with pytest.raises(ValueError, match="question must be <= 1"):
-        quiz.check(2, "a")
-    with pytest.raises(ValueError, match="choice must be one of"):
-        quiz.check(1, "c")
-    with pytest.raises(ValueError, match="choice must be <= 1"):
-        quiz.check(1, 2)
-    with pytest.raises(TypeError, match="choice must be an integer"):
-        quiz.check(1, True)
+
+
+@pytest.mark.parametrize(
+    ("question", "choice", "says"),
+    [
+        (2, "a", "question must be <= 1"),
+        (0, "a", "question must be >= 1"),
+        ("1", "a", "question must be an integer"),
+        (1, "c", "choice must be one of"),
+        (1, 2, "choice must be <= 1"),
+        (1, True, "choice must be an integer"),
+        (1, None, "choice must be an integer"),
+    ],
+)
+def test_quiz_answers_that_do_not_exist_become_feedback(question, choice, says):
+    verdict = ex.check_quiz_answer(question, choice, small_quiz())
+    assert not verdict.ok and says in verdict.message
+    with pytest.raises((TypeError, ValueError), match=says):
+        small_quiz().choice_index(question, choice)
+
+
+def test_check_quiz_totals_the_score_and_names_what_to_revisit():
+    perfect = ex.check_quiz(COURSE_QUIZ.answers())
+    assert perfect.ok and perfect.message == "Score: 11 of 11 right."
+    answers = dict(COURSE_QUIZ.answers())
+    answers[4] = "a"  # wrong: chapter 3
+    del answers[10]  # unanswered: chapter 6
+    verdict = ex.check_quiz(answers)
+    assert not verdict.ok
+    assert verdict.message.startswith("Score: 9 of 11 right.")
+    assert "question 4: revisit chapter 3" in verdict.message
+    assert "question 10 unanswered (chapter 6)" in verdict.message
+    assert not ex.check_quiz({**COURSE_QUIZ.answers(), 12: "a"}).ok
+    assert "Score: 0 of 11" in ex.check_quiz({}).message
+    assert not ex.check_quiz(["b", "b"]).ok
+    assert "no question 1" not in ex.check_quiz({1: "z"}).message
+    with pytest.raises(TypeError, match="quiz must be a Quiz"):
+        ex.check_quiz_answer(1, "a", quiz="course-quiz")
 
 
 def test_quiz_rejects_bad_construction():
@@ -183,7 +216,7 @@ def parse(html: str) -> Collector:
 
 
 def test_quiz_html_is_accessible_and_self_contained():
-    html = COURSE_QUIZ.to_html()
+    html = figs.quiz_html(COURSE_QUIZ)
     doc = parse(html)
     forms = [a for t, a in doc.tags if t == "form"]
     radios = [a for t, a in doc.tags if t == "input" and a.get("type") == "radio"]
@@ -198,16 +231,37 @@ def test_quiz_html_is_accessible_and_self_contained():
         names = {a["name"] for a in radios if a["id"].startswith(form["id"] + "-")}
         assert names == {form["id"]}
         assert form["data-answer"] == "abcdef"[question.answer]
+        chapter = CHAPTERS[question.chapter - 1]
+        assert (form["data-chapter"], form["data-doc"]) == (str(question.chapter), chapter.doc)
+        assert form["data-chapter-title"] == chapter.title
+        assert (ROOT / "chapters" / f"{chapter.doc}.ipynb").exists()
     assert sum(t == "fieldset" for t, _ in doc.tags) == len(COURSE_QUIZ)
     assert len(doc.text["legend"]) >= len(COURSE_QUIZ)
     buttons = [a for t, a in doc.tags if t == "button"]
     assert len(buttons) == len(COURSE_QUIZ) and all(a["type"] == "button" for a in buttons)
     status = [a for t, a in doc.tags if a.get("role") == "status"]
     assert len(status) == len(COURSE_QUIZ) and all(a["aria-live"] == "polite" for a in status)
-    # Nothing is loaded from elsewhere.
+    # A total score line, updated by the script.
+    score = [a for t, a in doc.tags if a.get("class") == "mlcourse-quiz-score"]
+    assert len(score) == 1 and "Score: 0 of 11 right so far." in html
+    # Nothing is loaded from elsewhere: the chapter links are made by the script, relative to the page.
     assert not any("src" in a or "href" in a for _, a in doc.tags)
     assert "http" not in html and "@import" not in html
-    assert COURSE_QUIZ._repr_html_() == html
+    container = next(a for t, a in doc.tags if t == "div" and a.get("class") == "mlcourse-quiz")
+    assert container["data-link-base"] == ""
+    assert figs.render_quiz(COURSE_QUIZ).data == html
+
+
+def test_quiz_script_links_the_chapter_and_keeps_the_total():
+    script = figs.quiz_html(small_quiz()).split("<script>", 1)[1]
+    assert "innerHTML" not in script, "quiz text must never be parsed as markup"
+    for needle in ("linkBase", "dataset.doc", "ext", '"Chapter " + form.dataset.chapter', "Score: ", "right so far"):
+        assert needle in script
+    assert 'data-link-base="chapters/"' in figs.quiz_html(small_quiz(), link_base="chapters/")
+    with pytest.raises(ValueError, match="link_base must be a relative path"):
+        figs.quiz_html(small_quiz(), link_base="https://example.org/")
+    with pytest.raises(TypeError, match="quiz must be a Quiz"):
+        figs.quiz_html(COURSE_QUIZ.questions)
 
 
 def test_quiz_html_escapes_text_and_carries_the_feedback():
@@ -215,14 +269,14 @@ def test_quiz_html_escapes_text_and_carries_the_feedback():
         [Question('Is <b> "bold"?', (Choice("a & b", "x < y", True), Choice("c", "d")), chapter=2)],
         name="q-test",
     )
-    html = quiz.to_html()
+    html = figs.quiz_html(quiz)
     assert "Is &lt;b&gt; &quot;bold&quot;?" in html
-    assert "a &amp; b" in html and 'data-feedback="x &lt; y (Chapter 2.)"' in html
+    assert "a &amp; b" in html and 'data-feedback="x &lt; y"' in html and 'data-chapter="2"' in html
     assert 'id="q-test-q1-a"' in html and "<b>" not in html
 
 
 def test_quiz_script_is_registered_once_per_page():
-    html = small_quiz().to_html()
+    html = figs.quiz_html(small_quiz())
     assert html.count("<script>") == 1
     assert "window.mlcourseQuizReady" in html  # a second quiz on the page adds no second handler
 
@@ -245,13 +299,45 @@ def test_course_quiz_answers_agree_with_independent_calculations():
 
 def test_course_quiz_every_choice_explains_itself():
     for n, question in enumerate(COURSE_QUIZ.questions, start=1):
-        verdicts = [COURSE_QUIZ.check(n, i) for i in range(len(question.choices))]
+        verdicts = [ex.check_quiz_answer(n, i) for i in range(len(question.choices))]
         assert sum(v.ok for v in verdicts) == 1
         assert all(len(v.message) > 25 and v.message.endswith(f"(Chapter {question.chapter}.)") for v in verdicts)
     assert COURSE_QUIZ.answers() == {n: "abcdef"[q.answer] for n, q in enumerate(COURSE_QUIZ.questions, start=1)}
     # The right answer is not always in the same place.
     assert len(set(COURSE_QUIZ.answers().values())) >= 2
     assert repr(COURSE_QUIZ) == "Quiz('course-quiz', 11 questions)"
+
+
+def test_the_quiz_is_read_from_json_with_every_key_checked(tmp_path):
+    assert (ROOT / "mlcourse" / "data" / "quiz.json").exists()
+    data = json.loads((ROOT / "mlcourse" / "data" / "quiz.json").read_text(encoding="utf-8"))
+    assert data["name"] == COURSE_QUIZ.name and len(data["questions"]) == len(COURSE_QUIZ)
+    path = tmp_path / "quiz.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    again = load_quiz(path)
+    assert again.answers() == COURSE_QUIZ.answers() and again.questions == COURSE_QUIZ.questions
+    data["questions"][0]["choices"][0]["correct"] = True  # now two right answers
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="exactly one choice must be correct, got 2"):
+        load_quiz(path)
+    del data["questions"][0]["chapter"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"question 1 must have the keys \['chapter', 'choices', 'prompt'\]"):
+        load_quiz(path)
+    path.write_text(json.dumps({"name": "q", "questions": {}}), encoding="utf-8")
+    with pytest.raises(ValueError, match="questions must be a list"):
+        load_quiz(path)
+    path.write_text("[]", encoding="utf-8")
+    with pytest.raises(ValueError, match="the quiz file must be a JSON object"):
+        load_quiz(path)
+    with pytest.raises(TypeError, match="path must be a file path"):
+        load_quiz(3)
+
+
+def test_choice_letters():
+    assert [course_map.choice_letter(i) for i in range(6)] == list("abcdef")
+    with pytest.raises(ValueError, match="index must be <= 5"):
+        course_map.choice_letter(6)
 
 
 # --------------------------------------------------------------------------- the landing page
@@ -284,3 +370,28 @@ def test_landing_page_links_every_chapter_and_explains_the_commands():
         assert command in text
     for heading in ("What you will learn", "How to read this site", "Run it yourself"):
         assert f"## {heading}" in text
+
+
+def test_load_quiz_names_a_missing_file(tmp_path):
+    with pytest.raises(ValueError, match="path must name an existing quiz file"):
+        load_quiz(tmp_path / "missing.json")
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ValueError):
+        load_quiz(tmp_path / "broken.json")
+
+
+ODD_ANSWERS = [None, "", "zz", b"a", 1.5, -1, 10**400, np.int64(1), np.nan, [1], {"a": 1}, object(), True]
+
+
+@pytest.mark.parametrize(
+    "value", ODD_ANSWERS, ids=lambda v: type(v).__name__ if isinstance(v, object) and type(v) is object else repr(v)
+)
+def test_quiz_checkers_turn_any_answer_into_feedback(value):
+    for verdict in (
+        ex.check_quiz_answer(value, "b"),
+        ex.check_quiz_answer(1, value),
+        ex.check_quiz({1: value}),
+        ex.check_quiz(value),
+    ):
+        assert isinstance(verdict, Feedback)
+    assert ex.check_quiz_answer(1, np.int64(1)).ok  # a numpy integer is a fine index

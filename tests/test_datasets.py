@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from mlcourse import datasets
+from mlcourse.figures import chapter5 as figs
 
 
 def rng(seed=0):
@@ -110,11 +111,11 @@ def test_bad_inputs_raise_clear_errors():
 
 def test_plot_datasets_draws_one_panel_per_set():
     X, y = datasets.two_moons(60, rng())
-    plot = datasets.plot_datasets([("a", X, y), ("b", X[:30], y[:30])])
+    plot = figs.plot_datasets([("a", X, y), ("b", X[:30], y[:30])])
     assert len(plot.fig.axes) == 2
     assert "a: 60 points in 2 classes" in plot.alt and "b: 30 points" in plot.alt
     offsets = plot.fig.axes[0].collections[0].get_offsets()
     np.testing.assert_allclose(offsets, X[y == 0])
     assert plot.to_png().startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="at least one"):
-        datasets.plot_datasets([])
+        figs.plot_datasets([])

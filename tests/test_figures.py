@@ -126,3 +126,23 @@ def test_compact_png_keeps_the_picture_and_shrinks_it():
         assert a.size == b.size and b.mode == "P"
         diff = np.abs(np.asarray(a.convert("RGB"), dtype=int) - np.asarray(b.convert("RGB"), dtype=int))
         assert diff.mean() < 2.0  # visually the same picture
+
+
+def test_one_colour_cycle_drives_the_style_and_explicit_lists():
+    import matplotlib as mpl
+
+    assert style.CYCLE == tuple(style.RC["axes.prop_cycle"].by_key()["color"])
+    assert len(set(style.CYCLE)) == len(style.CYCLE) and style.PALETTE["yellow"] not in style.CYCLE
+    assert style.cycle_colors(3) == list(style.CYCLE[:3])
+    assert style.cycle_colors(len(style.CYCLE) + 2)[-2:] == list(style.CYCLE[:2])
+    assert style.cycle_colors(0) == []
+    assert style.cycle_colors(np.int64(2)) == list(style.CYCLE[:2])
+    with pytest.raises(ValueError, match="n must be >= 0"):
+        style.cycle_colors(-1)
+    with pytest.raises(TypeError, match="n must be an integer"):
+        style.cycle_colors(2.0)
+    fig = new_figure()
+    with style.styled():
+        ax = fig.add_subplot()
+        lines = [ax.plot([0, 1], [0, i])[0] for i in range(3)]
+    assert [mpl.colors.to_hex(line.get_color()).upper() for line in lines] == [c.upper() for c in style.CYCLE[:3]]

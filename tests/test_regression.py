@@ -12,24 +12,24 @@ def test_target_is_sin_4x_plus_1():
 
 
 def test_sample_is_reproducible_and_has_the_requested_shapes():
-    x1, y1 = regression.sample(10, np.random.default_rng(3), noise=0.2)
-    x2, y2 = regression.sample(10, np.random.default_rng(3), noise=0.2)
+    x1, y1 = regression.sample_data(10, np.random.default_rng(3), noise=0.2)
+    x2, y2 = regression.sample_data(10, np.random.default_rng(3), noise=0.2)
     np.testing.assert_array_equal(x1, x2)
     np.testing.assert_array_equal(y1, y2)
     assert x1.shape == y1.shape == (10,)
-    xs, ys = regression.sample(7, np.random.default_rng(0), n_sets=5)
+    xs, ys = regression.sample_data(7, np.random.default_rng(0), n_sets=5)
     assert xs.shape == ys.shape == (5, 7)
 
 
 @pytest.mark.parametrize("layout", ["stratified", "uniform"])
 def test_sample_without_noise_lies_on_the_function_inside_the_domain(layout):
-    x, y = regression.sample(50, np.random.default_rng(1), noise=0.0, layout=layout)
+    x, y = regression.sample_data(50, np.random.default_rng(1), noise=0.0, layout=layout)
     assert np.all((x >= -1) & (x <= 1))
     np.testing.assert_allclose(y, regression.target(x))
 
 
 def test_stratified_layout_puts_one_point_in_each_bin():
-    x, _ = regression.sample(8, np.random.default_rng(2), n_sets=100)
+    x, _ = regression.sample_data(8, np.random.default_rng(2), n_sets=100)
     bins = np.floor((np.sort(x, axis=1) + 1) / 2 * 8)
     np.testing.assert_array_equal(bins, np.broadcast_to(np.arange(8), (100, 8)))
     # ... in shuffled order, not sorted.
@@ -37,7 +37,7 @@ def test_stratified_layout_puts_one_point_in_each_bin():
 
 
 def test_sample_noise_has_the_requested_standard_deviation():
-    x, y = regression.sample(200, np.random.default_rng(4), noise=0.5, n_sets=100)
+    x, y = regression.sample_data(200, np.random.default_rng(4), noise=0.5, n_sets=100)
     residual = y - regression.target(x)
     # 20 000 Gaussian draws: the sample sd has a standard error of about 0.5 / sqrt(40 000) = 0.0025.
     assert abs(residual.std() - 0.5) < 4 * 0.0025
@@ -47,13 +47,13 @@ def test_sample_noise_has_the_requested_standard_deviation():
 def test_sample_rejects_bad_arguments():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="n must be >= 1"):
-        regression.sample(0, rng)
+        regression.sample_data(0, rng)
     with pytest.raises(ValueError, match="noise must be >= 0"):
-        regression.sample(5, rng, noise=-1.0)
+        regression.sample_data(5, rng, noise=-1.0)
     with pytest.raises(ValueError, match="layout must be"):
-        regression.sample(5, rng, layout="grid")
+        regression.sample_data(5, rng, layout="grid")
     with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
-        regression.sample(5, 42)
+        regression.sample_data(5, 42)
 
 
 def test_legendre_design_matches_scipy():
@@ -123,8 +123,23 @@ def test_ridge_matches_the_normal_equations_and_the_constant_closed_form():
     np.testing.assert_allclose(c, [y.mean() / (1 + lam)])
 
 
+def test_ridge_with_more_features_than_points_matches_the_normal_equations():
+    rng = np.random.default_rng(11)
+    design = rng.standard_normal((3, 6, 40))  # three stacked problems, p = 40 > n = 6
+    y = rng.standard_normal((3, 6))
+    lam = 0.05
+    coefs = regression.least_squares(design, y, ridge=lam)
+    for i in range(3):
+        expected = np.linalg.solve(design[i].T @ design[i] + 6 * lam * np.eye(40), design[i].T @ y[i])
+        np.testing.assert_allclose(coefs[i], expected, atol=1e-10)
+    # A vanishing penalty tends to the minimum-norm interpolant.
+    np.testing.assert_allclose(
+        regression.least_squares(design[0], y[0], ridge=1e-12), np.linalg.pinv(design[0]) @ y[0], atol=1e-6
+    )
+
+
 def test_least_squares_rejects_mismatched_shapes_and_negative_ridge():
-    with pytest.raises(ValueError, match="y has 3 targets per problem but design has 4 rows"):
+    with pytest.raises(ValueError, match=r"y must have 4 targets per problem \(the rows of design\), got shape \(3,\)"):
         regression.least_squares(np.ones((4, 2)), np.ones(3))
     with pytest.raises(ValueError, match="design must have at least 2 dimensions"):
         regression.least_squares(np.ones(4), np.ones(4))
@@ -173,8 +188,3 @@ def test_random_features_reject_bad_arguments():
         regression.random_feature_design([0.0], [1.0, 2.0], [0.0])
     with pytest.raises(ValueError, match="x has 2 training sets but w has 3"):
         regression.random_feature_design(np.zeros((2, 4)), np.zeros((3, 5)), np.zeros((3, 5)))
-
-
-def test_mse():
-    assert regression.mse([1.0, 2.0], [0.0, 0.0]) == 2.5
-    np.testing.assert_allclose(regression.mse([[1.0, 1.0], [0.0, 2.0]], [0.0, 0.0]), [1.0, 2.0])

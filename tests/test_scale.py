@@ -4,62 +4,10 @@ import math
 import numpy as np
 import pytest
 
-from mlcourse import model, scale
+from mlcourse import mlp, scale
+from mlcourse.exercises import chapter2 as ex
+from mlcourse.figures import chapter2 as figs
 from mlcourse.scale import TransformerConfig
-
-# --------------------------------------------------------------------------- multilayer perceptrons
-
-
-def test_mlp_counts_match_hand_counts():
-    # 3 -> 4 -> 2: (3*4 + 4) + (4*2 + 2) = 16 + 10
-    assert scale.mlp_layer_counts((3, 4, 2)) == [(12, 4), (8, 2)]
-    assert scale.mlp_parameter_count((3, 4, 2)) == 26
-    # 784 -> 128 -> 64 -> 10: 100352 + 128 + 8192 + 64 + 640 + 10
-    assert scale.mlp_parameter_count([784, 128, 64, 10]) == 109_386
-    assert scale.mlp_parameter_count((784, 128, 64, 10), bias=False) == 100_352 + 8_192 + 640
-    assert scale.layer_parameters(5, 1) == (5, 1)
-    assert scale.layer_parameters(5, 3, bias=False) == (15, 0)
-
-
-def test_init_mlp_shapes_agree_with_the_count_and_forward_is_relu_affine():
-    rng = np.random.default_rng(0)
-    params = scale.init_mlp((3, 4, 2), rng)
-    assert [(W.shape, b.shape) for W, b in params] == [((3, 4), (4,)), ((4, 2), (2,))]
-    assert model.count_parameters(*[a for pair in params for a in pair]) == 26
-    x = np.array([[1.0, -2.0, 0.5]])
-    (W1, b1), (W2, b2) = params
-    expected = np.maximum(x @ W1 + b1, 0) @ W2 + b2
-    np.testing.assert_allclose(scale.mlp_forward(x, params), expected)
-    with pytest.raises(ValueError, match=r"x must have shape \(n_samples, 3\)"):
-        scale.mlp_forward(np.ones((1, 2)), params)
-    with pytest.raises(ValueError, match=r"params\[1\] expects 5 inputs but the previous layer gives 4"):
-        scale.mlp_forward(x, [params[0], (np.ones((5, 2)), np.ones(2))])
-    with pytest.raises(ValueError, match="non-empty list"):
-        scale.mlp_forward(x, [])
-
-
-def test_init_mlp_is_reproducible_and_needs_a_generator():
-    a = scale.init_mlp((2, 3), np.random.default_rng(5))
-    b = scale.init_mlp((2, 3), np.random.default_rng(5))
-    np.testing.assert_array_equal(a[0][0], b[0][0])
-    with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
-        scale.init_mlp((2, 3), 5)
-
-
-@pytest.mark.parametrize(
-    ("sizes", "error", "match"),
-    [
-        ((3,), ValueError, "at least an input and an output"),
-        ((3, 0, 2), ValueError, r"layer_sizes\[1\] must be >= 1"),
-        ((3, -4), ValueError, r"layer_sizes\[1\] must be >= 1"),
-        ((3, 2.5), TypeError, r"layer_sizes\[1\] must be an integer"),
-        ("342", TypeError, "sequence of integers"),
-    ],
-)
-def test_bad_layer_sizes_are_named(sizes, error, match):
-    with pytest.raises(error, match=match):
-        scale.mlp_parameter_count(sizes)
-
 
 # --------------------------------------------------------------------------- transformers, by hand
 
@@ -254,19 +202,19 @@ def test_short_count_and_format_bytes():
 
 
 def test_plot_mlp_draws_one_edge_per_weight_and_states_the_count():
-    params = scale.init_mlp((3, 4, 2), np.random.default_rng(0))
-    plot = scale.plot_mlp(params)
+    params = mlp.init_params((3, 4, 2), np.random.default_rng(0), activation="relu", bias_std=0.1)
+    plot = figs.plot_mlp_diagram(params)
     ax = plot.fig.axes[0]
     edges = [line for line in ax.get_lines() if len(line.get_xdata()) == 2]
     assert len(edges) == 12 + 8
     assert "26 parameters" in plot.alt and "12 weights and 4 biases" in plot.alt
     assert plot.to_png().startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="at most 8 neurons"):
-        scale.plot_mlp(scale.init_mlp((3, 9), np.random.default_rng(0)))
+        figs.plot_mlp_diagram(mlp.init_params((3, 9), np.random.default_rng(0)))
 
 
 def test_parameters_and_scale_bars_are_the_counts():
-    plot = scale.plot_parameters_and_scale()
+    plot = figs.plot_parameters_and_scale()
     left = plot.fig.axes[0]
     widths = sorted(p.get_width() for p in left.patches)
     assert widths == sorted(scale.transformer_parameter_count(c) for c in scale.PRESETS.values())
@@ -274,11 +222,11 @@ def test_parameters_and_scale_bars_are_the_counts():
     assert "GPT-2 small 124M" in plot.alt and "Llama-2-70B 69B" in plot.alt
     assert "32% of GPT-2 small" in plot.alt
     with pytest.raises(ValueError, match="at least one"):
-        scale.plot_parameters_and_scale([])
+        figs.plot_parameters_and_scale([])
 
 
-def test_plot_memory_stacks_sixteen_bytes_per_parameter():
-    plot = scale.plot_memory(scale.LLAMA2_7B)
+def test_plot_memory_by_dtype_stacks_sixteen_bytes_per_parameter():
+    plot = figs.plot_memory_by_dtype(scale.LLAMA2_7B)
     ax = plot.fig.axes[0]
     heights = [p.get_height() for p in ax.patches]
     n = 6_738_415_616
@@ -291,35 +239,45 @@ def test_plot_memory_stacks_sixteen_bytes_per_parameter():
 
 
 def test_check_mlp_count_hints():
-    assert scale.check_mlp_count(109_386).ok
-    weights_only = scale.check_mlp_count(109_184)
+    assert ex.check_mlp_count(109_386).ok
+    weights_only = ex.check_mlp_count(109_184)
     assert not weights_only.ok and "weights alone" in weights_only.message
-    input_biases = scale.check_mlp_count(109_184 + 784 + 128 + 64)
+    input_biases = ex.check_mlp_count(109_184 + 784 + 128 + 64)
     assert not input_biases.ok and "not to the input neurons" in input_biases.message
-    assert not scale.check_mlp_count("109386").ok
-    assert scale.check_mlp_count(26, (3, 4, 2)).ok
+    assert not ex.check_mlp_count("109386").ok
+    assert ex.check_mlp_count(26, (3, 4, 2)).ok
 
 
 def test_check_count_function_hints():
-    assert scale.check_count_function(lambda s: sum(a * b + b for a, b in itertools.pairwise(s))).ok
-    no_bias = scale.check_count_function(lambda s: sum(a * b for a, b in itertools.pairwise(s)))
+    assert ex.check_count_function(lambda s: sum(a * b + b for a, b in itertools.pairwise(s))).ok
+    no_bias = ex.check_count_function(lambda s: sum(a * b for a, b in itertools.pairwise(s)))
     assert not no_bias.ok and "only the weights" in no_bias.message
-    first_only = scale.check_count_function(lambda s: s[0] * s[1] + s[1])
+    first_only = ex.check_count_function(lambda s: s[0] * s[1] + s[1])
     assert not first_only.ok and "first layer" in first_only.message
-    assert not scale.check_count_function(lambda s: 1 / 0).ok
-    assert not scale.check_count_function(26).ok
+    assert not ex.check_count_function(lambda s: 1 / 0).ok
+    assert not ex.check_count_function(26).ok
 
 
 def test_check_memory_answer_hints():
     n = 13_015_864_320
-    assert scale.check_memory_answer(2 * n / 1e9, 16 * n / 1e9).ok
-    assert scale.check_memory_answer(26.0, 208.3).ok
-    gib = scale.check_memory_answer(2 * n / 2**30, 16 * n / 1e9)
+    assert ex.check_memory_answer(2 * n / 1e9, 16 * n / 1e9).ok
+    assert ex.check_memory_answer(26.0, 208.3).ok
+    gib = ex.check_memory_answer(2 * n / 2**30, 16 * n / 1e9)
     assert not gib.ok and "GiB" in gib.message
-    fp32 = scale.check_memory_answer(4 * n / 1e9, 16 * n / 1e9)
+    fp32 = ex.check_memory_answer(4 * n / 1e9, 16 * n / 1e9)
     assert not fp32.ok and "fp32" in fp32.message
-    eighteen = scale.check_memory_answer(2 * n / 1e9, 18 * n / 1e9)
+    eighteen = ex.check_memory_answer(2 * n / 1e9, 18 * n / 1e9)
     assert not eighteen.ok and "18 bytes" in eighteen.message
-    adam_only = scale.check_memory_answer(2 * n / 1e9, 12 * n / 1e9)
+    adam_only = ex.check_memory_answer(2 * n / 1e9, 12 * n / 1e9)
     assert not adam_only.ok and "optimizer state alone" in adam_only.message
-    assert not scale.check_memory_answer("26", 208).ok
+    assert not ex.check_memory_answer("26", 208).ok
+
+
+def test_smollm2_135m_matches_its_gguf_tensor_count_by_hand():
+    d, L, V, f, kv = 576, 30, 49152, 1536, 3 * 64  # 9 query heads of 64 share 3 key/value heads
+    per_block = 2 * d * d + 2 * d * kv + 3 * d * f + 2 * d  # Q, O; K, V; SwiGLU; two RMSNorms
+    by_hand = V * d + L * per_block + d  # tied head: no extra matrix; final RMSNorm
+    assert by_hand == 134_515_008  # the sum of the 272 tensor sizes in the GGUF file
+    assert scale.transformer_parameter_count(scale.SMOLLM2_135M) == by_hand
+    assert scale.SMOLLM2_135M.head_dim == 64 and scale.SMOLLM2_135M.kv_heads == 3
+    assert scale.SMOLLM2_135M.name not in scale.PRESETS

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 import matplotlib as mpl
 from cycler import cycler
 
+from mlcourse.validation import as_int
+
 #: Okabe and Ito's colour-blind-safe palette (Color Universal Design, 2008), black omitted.
 PALETTE: dict[str, str] = {
     "blue": "#0072B2",
@@ -23,6 +25,10 @@ PALETTE: dict[str, str] = {
     "yellow": "#F0E442",
 }
 
+#: The one colour cycle: every figure's lines and bars take their colours in this order (yellow is
+#: left out: it is too pale on white). Use :func:`cycle_colors` for an explicit list.
+CYCLE: tuple[str, ...] = tuple(PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple"))
+
 #: Ink and paper: figures keep a white background so they stay readable in the site's dark mode.
 INK = "#222222"
 MUTED = "#666666"
@@ -30,7 +36,7 @@ PAPER = "#FFFFFF"
 
 #: The rcParams every course figure is drawn with.
 RC: dict[str, object] = {
-    "axes.prop_cycle": cycler(color=[PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple")]),
+    "axes.prop_cycle": cycler(color=list(CYCLE)),
     "figure.facecolor": PAPER,
     "axes.facecolor": PAPER,
     "savefig.facecolor": PAPER,
@@ -63,3 +69,8 @@ def styled() -> Iterator[None]:
 def use() -> None:
     """Apply the course style to every later matplotlib figure in this session (an explicit opt-in)."""
     mpl.rcParams.update(RC)
+
+
+def cycle_colors(n: int) -> list[str]:
+    """The first ``n`` colours of :data:`CYCLE`, starting over after the last (for bars, markers, legends)."""
+    return [CYCLE[i % len(CYCLE)] for i in range(as_int(n, "n", low=0))]

@@ -1,3 +1,5 @@
+"""The character n-gram language model (mlcourse.ngram) and the text measures."""
+
 import math
 import time
 
@@ -5,7 +7,7 @@ import numpy as np
 import pytest
 import scipy.special
 
-from mlcourse import language_model as lm
+from mlcourse import ngram as lm
 
 
 def test_counts_on_a_tiny_text_derived_by_hand():
@@ -115,18 +117,6 @@ def test_text_measures_by_hand():
     assert lm.known_word_fraction("", {"the"}) == 0.0
 
 
-def test_figures_have_alt_text_and_data():
-    model = lm.CharNGram(order=3, smoothing=0.0).fit("abracadabra")
-    plot = lm.plot_next_char(model, "ab", temperature=1.0)
-    bars = plot.fig.axes[0].patches
-    assert bars[0].get_height() == pytest.approx(1.0)
-    assert "'r'" in plot.alt and "100%" in plot.alt
-    report = lm.generation_report(model, "ab", [0.5, 1.0], length=20, vocabulary={"abracadabra"})
-    plot2 = lm.plot_generation_quality(report)
-    assert len(plot2.fig.axes[0].get_lines()) == 2
-    assert "0.5" in plot2.alt and plot2.to_png().startswith(b"\x89PNG")
-
-
 def test_bad_inputs_raise_clear_errors():
     with pytest.raises(ValueError, match="order must be >= 1"):
         lm.CharNGram(order=0)
@@ -149,3 +139,31 @@ def test_bad_inputs_raise_clear_errors():
         model.logits(3)
     with pytest.raises(ValueError, match="outside the vocabulary"):
         model.cross_entropy("abz")
+
+
+def test_a_string_is_not_a_vocabulary():
+    # set("the model") would be a set of letters, and every one-letter word would count as known
+    with pytest.raises(TypeError, match="vocabulary must be a collection of words"):
+        lm.known_word_fraction("a b c", "the model")
+    with pytest.raises(TypeError, match="vocabulary must hold only strings"):
+        lm.known_word_fraction("a b c", [1, 2])
+    model = lm.CharNGram(order=2).fit("abab abab")
+    with pytest.raises(TypeError, match="vocabulary must be a collection of words"):
+        lm.generation_report(model, "a", [1.0], length=5, vocabulary="abab")
+    assert lm.known_word_fraction("the a", ["the"]) == 0.5
+
+
+def test_text_and_seed_arguments_are_checked_by_name():
+    model = lm.CharNGram(order=2).fit("abab abab")
+    with pytest.raises(TypeError, match="text must be a str"):
+        model.cross_entropy(["a", "b"])
+    with pytest.raises(ValueError, match="text must have at least 2 characters"):
+        model.cross_entropy("a")
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        lm.generation_report(model, "a", [1.0], seeds=[-1], length=5)
+    with pytest.raises(ValueError, match="seeds must hold at least one seed"):
+        lm.generation_report(model, "a", [1.0], seeds=np.array([], dtype=int), length=5)
+    with pytest.raises(TypeError, match="model must be a fitted CharNGram"):
+        lm.generation_report(None, "a", [1.0])
+    report = lm.generation_report(model, "a", [0.0], seeds=np.arange(2), length=5, vocabulary={"abab"})
+    assert set(report[0.0]) == {"text", "distinct2", "known"}

@@ -5,8 +5,9 @@
 counting, which takes a few milliseconds. Its output for a context is a vector of logits,
 one per character of the vocabulary, ``log(count + smoothing)``, so that
 ``softmax(logits)`` is the smoothed relative frequency of each next character. Text is
-generated one character at a time with :func:`mlcourse.logits.sample`: the same temperature,
-top-k and top-p knobs as a large language model, on a model small enough to read.
+generated one character at a time with :func:`mlcourse.decoding.sample`: the same temperature,
+top-k and top-p knobs as a large language model, on a model small enough to read. Trained in
+chapter 3; chapter 4 shows its generation loop on the page.
 
 :func:`load_corpus` returns the course's own training text (original prose about models),
 and :func:`distinct_ngram_ratio` / :func:`known_word_fraction` measure what goes wrong when
@@ -21,11 +22,9 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 
 import numpy as np
-from matplotlib.figure import Figure
 
-from mlcourse import logits as L
-from mlcourse.figures import Plot, new_figure
-from mlcourse.figures.style import MUTED, PALETTE, styled
+from mlcourse import decoding, losses
+from mlcourse.softmax import softmax
 from mlcourse.validation import as_int, as_number, as_rng
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -162,7 +161,7 @@ class CharNGram:
 
     def probabilities(self, context: str, temperature: float = 1.0) -> np.ndarray:
         """``softmax(logits(context), temperature)``; shape (vocab_size,)."""
-        return L.softmax(self.logits(context), temperature=temperature)
+        return softmax(self.logits(context), temperature=temperature)
 
     def generate(
         self,
@@ -175,6 +174,10 @@ class CharNGram:
     ) -> str:
         """Continue ``prompt`` by ``length`` characters, sampling one character at a time.
 
+        The loop is defined in chapter 4 (``generate(model, prompt, length, rng, temperature)``):
+        logits of the text so far, one draw from ``rng``, append, repeat. Only the last
+        ``order - 1`` characters are passed on, which gives the same logits.
+
         Parameters
         ----------
         prompt : str
@@ -184,7 +187,7 @@ class CharNGram:
         rng : numpy.random.Generator
             Source of randomness; the same seed gives the same text.
         temperature, top_k, top_p
-            Decoding knobs, as in :func:`mlcourse.logits.sample`; ``temperature=0`` is greedy.
+            Decoding knobs, as in :func:`mlcourse.decoding.sample`; ``temperature=0`` is greedy.
 
         Returns
         -------
@@ -199,7 +202,7 @@ class CharNGram:
         text = prompt
         out = []
         for _ in range(length):
-            index = L.sample(self.logits(text), rng, temperature=temperature, top_k=top_k, top_p=top_p)
+            index = decoding.sample(self.logits(text), rng, temperature=temperature, top_k=top_k, top_p=top_p)
             out.append(self.vocab[index])
             text = text[-(self.order - 1) :] + out[-1] if self.order > 1 else ""
         return "".join(out)
@@ -208,18 +211,20 @@ class CharNGram:
         """Mean loss ``-log p(next character)`` over ``text``, in nats per character.
 
         Every character of ``text`` after the first is predicted from the characters before it
-        (the same loss that trains large language models, see :func:`mlcourse.logits.cross_entropy`).
+        (the same loss that trains large language models, see :func:`mlcourse.losses.cross_entropy`).
         Characters outside :attr:`vocab` cannot be scored and raise ``ValueError``.
         """
         self._require_fit()
-        if not isinstance(text, str) or len(text) < 2:
-            raise ValueError("text must be a str with at least 2 characters")
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        if len(text) < 2:
+            raise ValueError(f"text must have at least 2 characters, got {len(text)}")
         unknown = sorted(set(text) - set(self.vocab))
         if unknown:
             raise ValueError(f"text contains characters outside the vocabulary: {unknown[:5]}")
         rows = np.array([self.logits(text[:i]) for i in range(1, len(text))])
         labels = np.array([self._index[c] for c in text[1:]])
-        return L.cross_entropy(rows, labels)
+        return losses.cross_entropy(rows, labels)
 
 
 # --------------------------------------------------------------------------- measuring generated text
@@ -252,11 +257,24 @@ def known_word_fraction(text: str, vocabulary: Iterable[str]) -> float:
     With the training corpus's words as ``vocabulary``, this says how much of a generated text
     is made of real words rather than invented strings of letters.
     """
-    known = set(vocabulary)
+    known = _word_set(vocabulary)
     w = words(text)
     if not w:
         return 0.0
     return sum(word in known for word in w) / len(w)
+
+
+def _word_set(vocabulary) -> set[str]:
+    """A vocabulary as a set of words; a bare string would silently become a set of letters."""
+    if isinstance(vocabulary, (str, bytes)):
+        raise TypeError("vocabulary must be a collection of words (e.g. a set or list), not a single string")
+    try:
+        known = set(vocabulary)
+    except TypeError:
+        raise TypeError(f"vocabulary must be a collection of words, got {type(vocabulary).__name__}") from None
+    if not all(isinstance(word, str) for word in known):
+        raise TypeError("vocabulary must hold only strings (words)")
+    return known
 
 
 def generation_report(
@@ -293,9 +311,12 @@ def generation_report(
         For each temperature: ``text`` (the first seed's generation), ``distinct2`` (mean ratio of
         distinct word bigrams) and ``known`` (mean fraction of words found in ``vocabulary``).
     """
+    if not isinstance(model, CharNGram):
+        raise TypeError(f"model must be a fitted CharNGram, got {type(model).__name__}")
+    seeds = [as_int(seed, "seed", low=0) for seed in seeds]
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
-    vocab_words = set(words(load_corpus()) if vocabulary is None else vocabulary)
+    vocab_words = set(words(load_corpus())) if vocabulary is None else _word_set(vocabulary)
     report: dict[float, dict[str, float | str]] = {}
     for t in temperatures:
         texts = [
@@ -307,72 +328,3 @@ def generation_report(
             "known": float(np.mean([known_word_fraction(x, vocab_words) for x in texts])),
         }
     return report
-
-
-# --------------------------------------------------------------------------- figures
-
-
-def draw_next_char(fig: Figure, model: CharNGram, context: str, temperature: float, top: int = 12) -> None:
-    """Bar chart of the ``top`` most likely next characters after ``context`` at ``temperature``."""
-    p = model.probabilities(context, temperature)
-    order = np.argsort(-p, kind="stable")[:top]
-    labels = [repr(model.vocab[i])[1:-1] if model.vocab[i] != " " else "␣" for i in order]
-    ax = fig.add_subplot()
-    ax.bar(range(len(order)), p[order], color=PALETTE["blue"])
-    ax.set_xticks(range(len(order)), labels, fontsize=11)
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("probability")
-    ax.set_xlabel("next character (␣ = space)")
-    h = L.entropy(p, unit="bits")
-    ax.set_title(f"After {context!r} at T = {temperature:g}: entropy {h:.2f} bits")
-    ax.text(
-        0.98,
-        0.95,
-        f"top {len(order)} hold {p[order].sum():.0%}",
-        transform=ax.transAxes,
-        ha="right",
-        va="top",
-        color=MUTED,
-    )
-
-
-def plot_next_char(model: CharNGram, context: str, temperature: float = 1.0, top: int = 12) -> Plot:
-    """The model's next-character distribution after ``context`` (the ``top`` most likely)."""
-    fig = new_figure(7, 3.4)
-    with styled():
-        draw_next_char(fig, model, context, temperature, top)
-    p = model.probabilities(context, temperature)
-    best = int(np.argmax(p))
-    return Plot(
-        fig,
-        f"Bar chart of the character model's probabilities for the next character after "
-        f"{context!r} at temperature {temperature:g}: the most likely is {model.vocab[best]!r} "
-        f"with {p[best]:.0%}; the {min(top, p.size)} bars shown hold {np.sort(p)[::-1][:top].sum():.0%} in total.",
-    )
-
-
-def plot_generation_quality(report: dict[float, dict[str, float | str]]) -> Plot:
-    """Distinct word bigrams and known-word fraction of generated text against temperature."""
-    temps = sorted(report)
-    distinct = [float(report[t]["distinct2"]) for t in temps]
-    known = [float(report[t]["known"]) for t in temps]
-    fig = new_figure(7, 3.4)
-    with styled():
-        ax = fig.add_subplot()
-        ax.plot(temps, known, marker="o", color=PALETTE["blue"], label="real words (fraction of corpus words)")
-        ax.plot(temps, distinct, marker="s", color=PALETTE["vermillion"], label="variety (distinct word pairs)")
-        ax.set_xscale("log")
-        ax.set_xticks(temps, [f"{t:g}" for t in temps])
-        ax.minorticks_off()
-        ax.set_ylim(0, 1.05)
-        ax.set_xlabel("temperature T (log scale)")
-        ax.set_ylabel("fraction")
-        ax.set_title("Too cold repeats itself, too hot invents words")
-        ax.legend(loc="lower left")
-    lo, hi = temps[0], temps[-1]
-    return Plot(
-        fig,
-        f"Line chart over temperatures {lo:g} to {hi:g}. Variety (distinct word pairs) rises from "
-        f"{distinct[0]:.2f} at T = {lo:g} to {distinct[-1]:.2f} at T = {hi:g}, while the fraction of real "
-        f"words falls from {known[0]:.2f} to {known[-1]:.2f}: cold decoding loops, hot decoding produces gibberish.",
-    )

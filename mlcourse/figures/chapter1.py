@@ -1,0 +1,156 @@
+"""Chapter 1's figures: a model is a function.
+
+- :func:`plot_model_as_function`: the source page's "Model As Function" diagram;
+- :func:`draw_line_fit` / :func:`plot_line_fit`: a line over chapter 1's five data points, with
+  its mean squared error (the live widget and the scrubber draw it);
+- :func:`plot_same_form`: one form, several parameter settings;
+- :func:`plot_fruit_scores`: the toy classifier's raw scores for one fruit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from mlcourse import model
+from mlcourse.figures.diagrams import draw_flow
+from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.style import MUTED, PALETTE, styled
+from mlcourse.losses import mse
+from mlcourse.validation import as_float_array, as_number
+
+
+def plot_model_as_function() -> Plot:
+    """The source page's "Model As Function" diagram: input x -> f(x; θ) -> output y."""
+    fig = new_figure(7.5, 2.6)
+    with styled():
+        ax = fig.add_subplot()
+        draw_flow(
+            ax,
+            ["input x\n(features)", "model\n$f(x;\\,\\theta)$", "output y\n(prediction)"],
+            highlight=[1],
+            box_width=1.25,
+            box_height=0.7,
+            gap=0.7,
+        )
+        model_centre = 1.25 + 0.7 + 1.25 / 2
+        ax.annotate(
+            "parameters θ\n(weights, biases)\nset by training",
+            xy=(model_centre, 0.85),
+            xytext=(model_centre, 1.45),
+            ha="center",
+            va="bottom",
+            arrowprops={"arrowstyle": "-|>", "color": MUTED},
+            fontsize=10,
+            color=MUTED,
+        )
+        ax.update_datalim([(0, 1.95)])
+        ax.autoscale_view()
+    return Plot(
+        fig,
+        "Diagram: an input x, its features, flows into a box labelled f(x; θ), the model, which "
+        "produces an output y, the prediction. Parameters θ (weights and biases), set by training, "
+        "feed into the model box from above.",
+    )
+
+
+def draw_line_fit(fig: Figure, *, w: float, b: float) -> float:
+    """Draw the line y = w x + b over chapter 1's five data points (``model.LINE_DATA_X/Y``).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure; one axes is added.
+    w, b : float
+        Weight (slope) and bias (intercept).
+
+    Returns
+    -------
+    float
+        The line's mean squared error on the data points (shown in the title).
+    """
+    w, b = as_number(w, "w"), as_number(b, "b")
+    error = mse(model.linear(model.LINE_DATA_X, w, b), model.LINE_DATA_Y)
+    x = np.linspace(-0.5, 4.5, 50)
+    ax = fig.add_subplot()
+    ax.scatter(model.LINE_DATA_X, model.LINE_DATA_Y, color=PALETTE["orange"], zorder=3, label="data")
+    ax.plot(x, model.linear(x, w, b), color=PALETTE["blue"], label=f"y = {w:g}·x + {b:g}")
+    ax.set_title(f"w = {w:g}, b = {b:g}: mean squared error {error:.2f}")
+    ax.set_xlabel("x (input feature)")
+    ax.set_ylabel("y (output)")
+    ax.set_xlim(-0.5, 4.5)
+    ax.set_ylim(-4, 14)
+    ax.legend(loc="upper left")
+    return error
+
+
+def plot_line_fit(w: float, b: float) -> Plot:
+    """One line y = w x + b over chapter 1's data, with its error (the live widget's figure)."""
+    fig = new_figure()
+    with styled():
+        error = draw_line_fit(fig, w=w, b=b)
+    return Plot(
+        fig,
+        f"The line y = {w:g}x + {b:g} drawn over five data points that rise from about 1 to 9 "
+        f"as x goes from 0 to 4; its mean squared error on them is {error:.2f}.",
+    )
+
+
+def plot_same_form(params: Sequence[tuple[float, float]], coef_sets: Sequence[Sequence[float]]) -> Plot:
+    """Two model families, each drawn with several parameter settings.
+
+    Parameters
+    ----------
+    params : sequence of (w, b)
+        Lines to draw on the left panel; at least one.
+    coef_sets : sequence of coefficient sequences
+        Polynomials (lowest power first) for the right panel, all of one degree; at least one.
+    """
+    lines = as_float_array(params, "params", ndim=2)
+    if lines.shape[1] != 2:
+        raise ValueError(f"params must be (w, b) pairs, got shape {lines.shape}")
+    curves = as_float_array(coef_sets, "coef_sets", ndim=2)
+    degree = curves.shape[1] - 1
+    fig = new_figure(9, 3.4)
+    x = np.linspace(-2, 2, 200)
+    with styled():
+        left, right = fig.subplots(1, 2)
+        for w, b in lines:
+            left.plot(x, model.linear(x, w, b), label=f"w={w:g}, b={b:g}")
+        left.set_title("Same form y = w·x + b")
+        for coefs in curves:
+            label = ", ".join(f"c{i}={c:g}" for i, c in enumerate(coefs))
+            right.plot(x, model.polynomial(x, coefs), label=label)
+        right.set_title(f"Same form: polynomial of degree {degree}")
+        for ax in (left, right):
+            ax.set_xlabel("x")
+            ax.set_ylabel("y")
+            ax.legend(fontsize=8, loc="best")
+    return Plot(
+        fig,
+        f"Left: {len(lines)} straight lines of the form y = w·x + b with different slopes and "
+        f"intercepts. Right: {len(curves)} polynomial curves of degree {degree} with different "
+        "coefficients. Each family has one form; only the parameter values differ.",
+    )
+
+
+def plot_fruit_scores(mass_g: float, elongation: float) -> Plot:
+    """Bar chart of the toy classifier's raw scores for one fruit (see ``model.fruit_scores``)."""
+    scores = model.fruit_scores(mass_g, elongation)
+    winner = model.FRUIT_CLASSES[int(np.argmax(scores))]
+    fig = new_figure(6, 3)
+    with styled():
+        ax = fig.add_subplot()
+        colors = [PALETTE["vermillion"] if c == winner else PALETTE["sky"] for c in model.FRUIT_CLASSES]
+        ax.bar(model.FRUIT_CLASSES, scores, color=colors)
+        ax.axhline(0, color=MUTED, linewidth=1)
+        ax.set_ylabel("score (logit)")
+        ax.set_title(f"A {mass_g:g} g fruit with elongation {elongation:g}: highest score is {winner}")
+    parts = ", ".join(f"{c} {s:.2f}" for c, s in zip(model.FRUIT_CLASSES, scores, strict=True))
+    return Plot(
+        fig,
+        f"Bar chart of the classifier's raw scores for a {mass_g:g} gram fruit with elongation "
+        f"{elongation:g}: {parts}. The tallest bar, {winner}, is the prediction.",
+    )

@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from mlcourse import bias_variance as bv
+from mlcourse import double_descent as dd
+from mlcourse import regression
+from mlcourse.figures import chapter6 as figs
+from mlcourse.figures import new_figure
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    e = bv.make_experiment(20, np.random.default_rng(14), noise=0.3, n_sets=50, n_test=30)
+    degrees = list(range(6))
+    return degrees, bv.degree_sweep(e, degrees)
+
+
+def test_plot_train_test_draws_the_errors(sweep):
+    degrees, results = sweep
+    plot = figs.plot_train_test(degrees, results)
+    train_line, test_line = plot.fig.axes[0].get_lines()[:2]
+    np.testing.assert_allclose(train_line.get_ydata(), [r.train_error for r in results])
+    np.testing.assert_allclose(test_line.get_ydata(), [r.test_error for r in results])
+    assert "U-shaped" in plot.alt and "degree" in plot.alt
+
+
+def test_plot_decomposition_draws_the_terms(sweep):
+    degrees, results = sweep
+    plot = figs.plot_decomposition(degrees, results, xlabel="polynomial degree")
+    bias_line, var_line = plot.fig.axes[0].get_lines()[:2]
+    np.testing.assert_allclose(bias_line.get_ydata(), [r.bias2 for r in results])
+    np.testing.assert_allclose(var_line.get_ydata(), [r.variance for r in results])
+    assert "standard errors" in plot.alt
+    with pytest.raises(ValueError, match="same length"):
+        figs.plot_decomposition(degrees[:2], results, xlabel="x")
+
+
+def test_every_figure_has_axes_and_alt_text(sweep):
+    degrees, results = sweep
+    rng = np.random.default_rng(15)
+    e = bv.make_experiment(10, rng, n_sets=20, n_test=20)
+    w, b = regression.random_features(30, rng, scale=25.0, n_sets=20)
+    counts = [2, 5, 10, 15, 30]
+    plots = [
+        figs.plot_tradeoff_diagram(rng),
+        figs.plot_fits(4, n=15, noise=0.2, ridge=1e-3),
+        figs.plot_learning_curve_by_size([10, 20, 40], bv.learning_curve([10, 20, 40], 2, rng, n_sets=20), degree=2),
+        figs.plot_double_descent(counts, dd.feature_sweep(e, counts, w, b), n=10),
+        figs.plot_model_selection(degrees, np.ones(6), np.ones(6), np.arange(6.0) + 1, [1, 2, 2], [2, 2, 3]),
+        figs.plot_decomposition([1e-3, 1e-1, 10.0], results[:3], xlabel="λ", logx=True, logy=True),
+    ]
+    for plot in plots:
+        assert plot.fig.axes and len(plot.alt) > 80
+        assert plot.to_png(dpi=40).startswith(b"\x89PNG")
+    assert "interpolation threshold" in plots[3].alt and "p = 10" in plots[3].alt
+    assert "degree 4" in plots[1].alt
+
+
+def test_draw_fits_title_reports_the_settings():
+    fig = new_figure()
+    result = figs.draw_fits(fig, degree=3, n=12, noise=0.2, ridge=0.0)
+    title = fig.axes[0].get_title()
+    assert title.startswith("degree 3, n = 12, σ = 0.2") and "variance" in title
+    assert len(fig.axes[0].get_lines()) >= 21  # 20 fits and the true curve
+    # It returns the numbers its title shows, measured on the same 200 training sets.
+    e = bv.make_experiment(12, np.random.default_rng(0), noise=0.2, n_sets=200, n_test=100)
+    assert result == bv.measure(e, regression.polynomial_fitter(3))
+    assert f"variance {result.variance:.3g}" in title
