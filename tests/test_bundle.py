@@ -7,6 +7,7 @@ this test checks what goes into the zip, quickly.
 from __future__ import annotations
 
 import hashlib
+import io
 import subprocess
 import sys
 import zipfile
@@ -79,7 +80,10 @@ def test_requirements_pin_the_wheel_by_hash_and_every_package_by_version(bundle)
 def test_the_readme_lists_the_commands_the_bundle_test_runs(bundle):
     with zipfile.ZipFile(bundle) as z:
         readme = z.read(f"{course_bundle.FOLDER}/README.md").decode()
-        has_model = any(n.endswith("mlcourse/smollm2.py") for n in z.namelist())
+        (wheel_name,) = [n for n in z.namelist() if n.endswith(".whl")]
+        with zipfile.ZipFile(io.BytesIO(z.read(wheel_name))) as whl:
+            has_model = "mlcourse/smollm2.py" in whl.namelist()
+    assert has_model == (ROOT / "mlcourse" / "smollm2.py").exists()
     commands = course_bundle.commands(has_model)
     assert "```bash\n" + "\n".join(commands) + "\n```" in readme
     assert commands[-1] == ".venv/bin/jupyter lab"
