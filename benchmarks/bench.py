@@ -318,18 +318,6 @@ def page_weight_section(runs: int) -> Section:
 # Kernels -----------------------------------------------------------------------------------------
 
 
-def softmax_module():
-    """The module holding mlcourse's softmax (``mlcourse.softmax``, formerly ``mlcourse.logits``)."""
-    for name in ("mlcourse.softmax", "mlcourse.logits"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        if callable(getattr(module, "softmax", None)):
-            return module
-    raise ImportError("no mlcourse module with a softmax function")
-
-
 def fastest(fn: Callable[[], object], runs: int, number: int = 5) -> float:
     fn()
     return min(timeit.repeat(fn, number=number, repeat=max(runs, 5))) / number
@@ -339,7 +327,8 @@ def kernel_section(runs: int) -> Section:
     import numpy as np
     import scipy.special
 
-    ours = softmax_module()
+    from mlcourse import softmax as ours
+
     x = np.random.default_rng(0).normal(0.0, 3.0, size=(64, 50_257))
     pairs = [
         ("softmax", lambda: ours.softmax(x), lambda: scipy.special.softmax(x, axis=-1)),
@@ -361,7 +350,8 @@ def claims_section(runs: int) -> Section:
     """The speed claims of chapter 3's prose, timed here instead of asserted in the notebook."""
     import numpy as np
 
-    ours = softmax_module()
+    from mlcourse import softmax as ours
+
     section = Section("Speed claims in the chapters (absolute: the prose states times)", ("measured", "budget"))
     logits = np.random.default_rng(0).normal(0.0, 4.0, size=50_257)
     seconds = fastest(lambda: ours.softmax(logits), runs, number=100)
