@@ -25,6 +25,10 @@ export MPLBACKEND := Agg
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
+# One step at a time, even under make -j: a missing browser stops `make test` before anything else
+# starts, and the heavy steps (nbval, the build, the browsers) would only fight over two cores.
+.NOTPARALLEL:
+
 .PHONY: help install weights book test lint unit build-clean browser lab-test test-bundle bench lab serve \
 	clean lock chromium
 

@@ -28,7 +28,8 @@ def make(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, **(env or {})},
+        # Not the jobserver of a make that runs this test: each call is its own top-level make.
+        env={k: v for k, v in {**os.environ, **(env or {})}.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}},
     )
 
 
@@ -87,9 +88,10 @@ def test_missing_chromium_with_installing_switched_off_stops_with_the_exact_comm
     assert apt_calls(env) == []
 
 
-def test_make_test_stops_at_once_before_any_other_step(tmp_path):
+@pytest.mark.parametrize("jobs", [[], ["-j4"]], ids=["serial", "make-j4"])
+def test_make_test_stops_at_once_before_any_other_step(tmp_path, jobs):
     env = fake_system(tmp_path, uid=1000, sudo_works=False)
-    result = make("test", env=env)
+    result = make(*jobs, "test", env=env)
     assert result.returncode != 0
     assert FIX in result.stderr
     assert "ruff" not in result.stdout and "pytest" not in result.stdout, "make test went on past the missing browser"
