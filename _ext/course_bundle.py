@@ -47,8 +47,9 @@ This folder holds the course's chapter notebooks, `mlcourse` (the small Python p
 import, as a wheel), and `requirements.txt`, which pins every package the chapters need.
 You need Python 3.11 or newer.
 
-In a terminal, in this folder (on Windows, write `.venv\\Scripts\\python` for `.venv/bin/python`
-and `.venv\\Scripts\\jupyter` for `.venv/bin/jupyter`):
+Unzip `course-bundle.zip` (`unzip course-bundle.zip`, or double-click it), then run these
+commands in a terminal, in the folder it made, `what-is-a-model/` (on Windows, write
+`.venv\\Scripts\\python` for `.venv/bin/python` and `.venv\\Scripts\\jupyter` for `.venv/bin/jupyter`):
 
 ```bash
 {commands}
