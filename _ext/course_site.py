@@ -9,7 +9,9 @@
   components the pages use are loaded (TeX input, HTML output and its web fonts; no menu), which
   halves MathJax's weight.
 - Pages stay light: the theme's 1.5 MB ``fontawesome.js`` is dropped; its icons still show,
-  drawn from the Font Awesome web font that the theme's stylesheet already loads.
+  drawn from the Font Awesome web font that the theme's stylesheet already loads. If a page
+  still loads fontawesome.js after the rewrite (a theme release wrote the tag differently), the
+  build fails with an ExtensionError naming the page.
 - Every page gets a ``<meta name="description">`` made from its first paragraph.
 - The glossary also reads MyST definition-list entries (``Term`` then ``  : definition``), the
   form jupyterlab-myst renders in JupyterLab, so one glossary source reads well in both.
@@ -38,6 +40,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.domains.std import Glossary
+from sphinx.errors import ExtensionError
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -72,6 +75,8 @@ MATHJAX_DIRS = ["input/tex/extensions", "output/chtml/fonts/woff-v2"]
 MATHJAX_CONFIG = {"loader": {"load": ["input/tex", "output/chtml"]}}
 #: The theme's template hard-codes this script tag, so it is removed from the written pages.
 FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+#: Any script tag loading fontawesome.js, however written: if one survives the rewrite, the theme changed.
+ANY_FONTAWESOME_JS = re.compile(r"<script\b[^>]*fontawesome\.js", re.IGNORECASE)
 
 
 def mathjax_source() -> Path:
@@ -91,12 +96,29 @@ def use_local_mathjax(app: Sphinx, config: Config) -> None:
     config.mathjax3_config = {**MATHJAX_CONFIG, **(config.mathjax3_config or {})}
 
 
+def without_fontawesome_js(html_text: str) -> str:
+    """``html_text`` without the theme's fontawesome.js script tag.
+
+    Raises ``ValueError`` when a fontawesome.js script is still there afterwards: the theme now
+    writes the tag differently and ``FONTAWESOME_JS`` must follow, or every page grows by 1.5 MB.
+    """
+    lighter = FONTAWESOME_JS.sub("", html_text)
+    leftover = ANY_FONTAWESOME_JS.search(lighter)
+    if leftover is not None:
+        start = max(leftover.start() - 20, 0)
+        raise ValueError(f"fontawesome.js script not removed (update FONTAWESOME_JS): {lighter[start : start + 160]!r}")
+    return lighter
+
+
 def drop_fontawesome_js(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        lighter = FONTAWESOME_JS.sub("", text)
+        try:
+            lighter = without_fontawesome_js(text)
+        except ValueError as error:
+            raise ExtensionError(f"{page.relative_to(app.outdir)}: {error}") from error
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")
 
