@@ -119,6 +119,7 @@ def test_fruit_classifier_predicts_plausible_classes():
         lambda: figs.plot_line_fit(2.0, 1.0),
         lambda: figs.plot_same_form([(1.0, 0.0), (2.0, 1.0)], [(0.0, 1.0, 0.0), (1.0, 0.0, 1.0)]),
         lambda: figs.plot_fruit_scores(120, 2.5),
+        lambda: figs.plot_language_model("Hi there", [1, 2], (2, 10), 99, ["a", "b"], [3.0, 1.5]),
     ],
 )
 def test_every_figure_has_axes_and_alt_text(make):
@@ -163,6 +164,85 @@ def test_plot_same_form_draws_each_setting_and_names_the_degree():
 
 def test_fruit_score_alt_text_names_the_winner():
     assert "banana, is the prediction" in figs.plot_fruit_scores(120, 2.5).alt
+
+
+def test_plot_language_model_draws_the_numbers_it_is_given_and_says_them():
+    plot = figs.plot_language_model(
+        "The capital of France is", [504, 3575, 282, 4649, 314], (5, 49152), 134_515_008, [" Paris", " the"], [17.37, 14.89]
+    )
+    flow, bars = plot.fig.axes
+    texts = " ".join(t.get_text() for t in flow.texts)
+    assert "[504, 3575, 282, 4649, 314]" in texts and "134,515,008 parameters" in texts and "5 × 49,152" in texts
+    widths = sorted(p.get_width() for p in bars.patches)
+    np.testing.assert_allclose(widths, [14.89, 17.37])
+    for words in ("5 token ids", "134,515,008 parameters", "5 by 49,152", "' Paris' 17.4", "' the' 14.9"):
+        assert words in plot.alt
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        ((b"text", [1], (1, 5), 9, ["a"], [1.0]), TypeError, "prompt must be a non-empty str"),
+        (("hi", [1, 2], (3, 5), 9, ["a"], [1.0]), ValueError, "logits_shape must be"),
+        (("hi", [1], (1, 5), 9, ["a", "b"], [1.0]), ValueError, "same, non-zero length"),
+        (("hi", [1], (1, 5), 9, "ab", [1.0, 2.0]), ValueError, "same, non-zero length"),
+        (("hi", [1], (1, 5), 0, ["a"], [1.0]), ValueError, "n_parameters"),
+        (("hi", [1], (1, 5), 9, ["a"], [np.nan]), ValueError, "top_logits"),
+    ],
+)
+def test_plot_language_model_rejects_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        figs.plot_language_model(*args)
+
+
+# --------------------------------------------------------------------------- feature scaling
+
+
+def test_standardize_gives_mean_zero_and_unit_spread_in_any_units():
+    X = np.array([[1000.0, 0.001], [3000.0, 0.003], [2000.0, 0.002]])
+    Z, mean, std = model.standardize(X)
+    np.testing.assert_allclose(mean, [2000.0, 0.002])
+    np.testing.assert_allclose(std, [np.sqrt(2 / 3) * 1000, np.sqrt(2 / 3) * 0.001])
+    # Both columns are the same pattern (-1, +1, 0) in different units: identical once standardised.
+    np.testing.assert_allclose(Z[:, 0], Z[:, 1])
+    np.testing.assert_allclose(Z[:, 0], np.array([-1.0, 1.0, 0.0]) / np.sqrt(2 / 3))
+
+
+def test_standardized_weights_keep_the_scores_and_undo_a_change_of_units():
+    Z, mean, std = model.standardize(model.FRUIT_SAMPLE)
+    W_z, b_z = model.standardized_weights(model.FRUIT_W, model.FRUIT_B, mean, std)
+    np.testing.assert_allclose(
+        model.linear_scores(Z, W_z, b_z), model.linear_scores(model.FRUIT_SAMPLE, model.FRUIT_W, model.FRUIT_B)
+    )
+    # Mass in kilograms: raw weights x 1000, but the standardised weights are unchanged.
+    in_kg = model.FRUIT_SAMPLE * [1e-3, 1.0]
+    _, mean_kg, std_kg = model.standardize(in_kg)
+    W_kg, _ = model.standardized_weights(model.FRUIT_W * [[1e3], [1.0]], model.FRUIT_B, mean_kg, std_kg)
+    np.testing.assert_allclose(W_kg, W_z)
+
+
+def test_the_fruit_sample_is_labelled_correctly_by_the_classifier():
+    scores = model.linear_scores(model.FRUIT_SAMPLE, model.FRUIT_W, model.FRUIT_B)
+    np.testing.assert_array_equal(scores.argmax(axis=1), [0, 0, 0, 1, 1, 1, 2, 2, 2])
+    np.testing.assert_array_equal(model.FRUIT_SAMPLE_LABELS, [0, 0, 0, 1, 1, 1, 2, 2, 2])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: model.standardize([[1.0, 2.0]]), ValueError, "at least two rows"),
+        (lambda: model.standardize([[1.0, 2.0], [1.0, 3.0]]), ValueError, r"constant columns \[0\]"),
+        (lambda: model.standardize([1.0, 2.0]), ValueError, "X"),
+        (lambda: model.standardize([[1.0, np.nan], [2.0, 3.0]]), ValueError, "X"),
+        (lambda: model.standardized_weights(np.ones((2, 3)), np.ones(3), np.ones(3), np.ones(3)), ValueError, "shapes"),
+        (lambda: model.standardized_weights(np.ones((2, 3)), np.ones(2), np.ones(2), np.ones(2)), ValueError, "shapes"),
+        (lambda: model.standardized_weights(np.ones((2, 3)), np.ones(3), np.ones(2), [1.0, 0.0]), ValueError, "std"),
+        (lambda: model.standardized_weights("W", np.ones(3), np.ones(2), np.ones(2)), TypeError, "W"),
+    ],
+)
+def test_feature_scaling_rejects_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
 
 
 # --------------------------------------------------------------------------- the checkers
