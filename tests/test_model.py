@@ -168,7 +168,12 @@ def test_fruit_score_alt_text_names_the_winner():
 
 def test_plot_language_model_draws_the_numbers_it_is_given_and_says_them():
     plot = figs.plot_language_model(
-        "The capital of France is", [504, 3575, 282, 4649, 314], (5, 49152), 134_515_008, [" Paris", " the"], [17.37, 14.89]
+        "The capital of France is",
+        [504, 3575, 282, 4649, 314],
+        (5, 49152),
+        134_515_008,
+        [" Paris", " the"],
+        [17.37, 14.89],
     )
     flow, bars = plot.fig.axes
     texts = " ".join(t.get_text() for t in flow.texts)
