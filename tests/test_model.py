@@ -253,6 +253,40 @@ def test_feature_scaling_rejects_bad_input(call, error, match):
 # --------------------------------------------------------------------------- the checkers
 
 
+def test_check_standardize_accepts_both_standard_deviations_and_names_each_mistake():
+    assert ex.check_standardize(lambda X: (X - X.mean(axis=0)) / X.std(axis=0)).ok
+    sample = ex.check_standardize(lambda X: (X - X.mean(axis=0)) / X.std(axis=0, ddof=1))
+    assert sample.ok and "ddof=1" in sample.message
+    mistakes = {
+        "use axis=0": lambda X: (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True),
+        "subtract each column's mean": lambda X: X / X.std(axis=0),
+        "divide by each column's standard deviation": lambda X: X - X.mean(axis=0),
+        "not the variance": lambda X: (X - X.mean(axis=0)) / X.var(axis=0),
+        "not over the whole table": lambda X: (X - X.mean()) / X.std(),
+        "both should be 0 and 1": lambda X: X,
+    }
+    for says, attempt in mistakes.items():
+        verdict = ex.check_standardize(attempt)
+        assert not verdict.ok and says in verdict.message, (says, verdict.message)
+
+
+@pytest.mark.parametrize(
+    ("attempt", "says"),
+    [
+        (lambda X: None, "forget the return"),
+        (lambda X: "z", "not a string"),
+        (lambda X: (X, X.mean(axis=0)), "Return only the standardised table"),
+        (lambda X: 1 / 0, "raised ZeroDivisionError"),
+        (lambda X: X[:1], "shape (1, 2)"),
+        (lambda X: X * np.nan, "finite"),
+        (3, "pass your function itself"),
+    ],
+)
+def test_check_standardize_turns_any_return_value_into_feedback(attempt, says):
+    verdict = ex.check_standardize(attempt)
+    assert not verdict.ok and says in verdict.message
+
+
 def test_check_predict_accepts_the_right_answer_and_explains_mistakes():
     assert ex.check_predict(lambda x, w, b: w * x + b).ok
     no_bias = ex.check_predict(lambda x, w, b: w * x)
