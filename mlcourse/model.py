@@ -147,14 +147,14 @@ def count_parameters(*arrays) -> int:
     """
     total = 0
     for i, array in enumerate(arrays):
-        if isinstance(array, (str, bytes)) or array is None:
+        if isinstance(array, (str, bytes, bytearray)) or array is None or np.ma.isMaskedArray(array):
             raise TypeError(f"arrays[{i}] must be an array of numbers, got {type(array).__name__}")
         try:
             values = np.asarray(array)
         except ValueError as exc:  # a ragged list
             raise TypeError(f"arrays[{i}] must be a rectangular array of numbers: {exc}") from None
-        if not (np.issubdtype(values.dtype, np.number) or values.dtype == np.bool_):
-            raise TypeError(f"arrays[{i}] must hold numbers, got dtype {values.dtype}")
+        if values.dtype.kind not in "biuf":  # booleans, integers, unsigned, floats; not complex
+            raise TypeError(f"arrays[{i}] must hold real numbers, got dtype {values.dtype}")
         total += int(values.size)
     return total
 

@@ -357,6 +357,9 @@ CALLS = {
     "best_weight(weights)": lambda v: model.best_weight(OK, OK, 0.0, v),
     "count_parameters": lambda v: model.count_parameters(v),
     "fruit_scores": lambda v: model.fruit_scores(v, 1.0),
+    "standardize": lambda v: model.standardize(v),
+    "standardized_weights(W)": lambda v: model.standardized_weights(v, model.FRUIT_B, [0.0, 0.0], [1.0, 1.0]),
+    "standardized_weights(std)": lambda v: model.standardized_weights(model.FRUIT_W, model.FRUIT_B, [0.0, 0.0], v),
 }
 BAD = {
     "None": None,
@@ -377,7 +380,7 @@ BAD = {
     "np.int32": np.int32(3),
     "np.float32": np.float32(2.0),
 }
-#: Cases the shared validation layer (mlcourse/validation.py, hardened by issue 19) does not catch yet.
+#: Cases the shared validation layer (mlcourse/validation.py, hardened by issue 19) catches too.
 VALIDATION_GAPS = {
     "int beyond float": 10**400,
     "complex array": np.array([1 + 1j]),
@@ -401,10 +404,9 @@ def test_every_public_function_answers_finitely_or_raises_a_clear_error(call, va
     answer_or_clear_error(call, value)
 
 
-@pytest.mark.xfail(reason="validation.py rejects these once issue 19's validation work is merged", strict=False)
 @pytest.mark.parametrize("value", VALIDATION_GAPS.values(), ids=VALIDATION_GAPS.keys())
 @pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
-def test_inputs_the_shared_validation_will_reject(call, value):
+def test_inputs_the_shared_validation_rejects(call, value):
     with pytest.raises((TypeError, ValueError)):
         call(value)
 
