@@ -6,7 +6,9 @@ tested copies that later chapters import:
 - :func:`linear`, the line ``w * x + b`` (the page's ``predict``), and :func:`polynomial`;
 - :func:`linear_scores`, a linear classifier's raw class scores (logits), ``X @ W + b``;
 - :func:`best_weight`, a fit without gradients: try every weight on a grid, keep the best;
-- :func:`count_parameters`, and chapter 1's toy fruit classifier and line data.
+- :func:`count_parameters`, and chapter 1's toy fruit classifier and line data;
+- :func:`standardize` and :func:`standardized_weights`: feature scaling, and the same classifier
+  rewritten for standardised features (its weights then compare across features).
 
 Numpy only: the figures of chapter 1 are in :mod:`mlcourse.figures.chapter1` and its exercise
 checkers in :mod:`mlcourse.exercises.chapter1`.
@@ -145,14 +147,14 @@ def count_parameters(*arrays) -> int:
     """
     total = 0
     for i, array in enumerate(arrays):
-        if isinstance(array, (str, bytes)) or array is None:
+        if isinstance(array, (str, bytes, bytearray)) or array is None or np.ma.isMaskedArray(array):
             raise TypeError(f"arrays[{i}] must be an array of numbers, got {type(array).__name__}")
         try:
             values = np.asarray(array)
         except ValueError as exc:  # a ragged list
             raise TypeError(f"arrays[{i}] must be a rectangular array of numbers: {exc}") from None
-        if not (np.issubdtype(values.dtype, np.number) or values.dtype == np.bool_):
-            raise TypeError(f"arrays[{i}] must hold numbers, got dtype {values.dtype}")
+        if values.dtype.kind not in "biuf":  # booleans, integers, unsigned, floats; not complex
+            raise TypeError(f"arrays[{i}] must hold real numbers, got dtype {values.dtype}")
         total += int(values.size)
     return total
 
@@ -187,3 +189,80 @@ def fruit_scores(mass_g: float, elongation: float) -> np.ndarray:
 #: The five points chapter 1's line figures show, so a reader can see which parameters fit them.
 LINE_DATA_X = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
 LINE_DATA_Y = np.array([1.1, 2.9, 5.2, 6.8, 9.1])
+
+
+#: Nine example fruits (mass in g, elongation) for chapter 1's feature scaling, three per class
+#: in the order of ``FRUIT_CLASSES``; the hand-set classifier labels each one correctly.
+FRUIT_SAMPLE = np.array(
+    [
+        [110.0, 1.0],
+        [130.0, 1.05],
+        [140.0, 1.0],
+        [120.0, 2.5],
+        [100.0, 3.0],
+        [140.0, 2.8],
+        [180.0, 1.0],
+        [200.0, 1.05],
+        [220.0, 0.95],
+    ]
+)
+FRUIT_SAMPLE_LABELS = np.repeat(np.arange(3), 3)
+
+
+def standardize(X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rescale each feature (column) to mean 0 and standard deviation 1. Defined in chapter 1.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_samples, n_features)
+        At least two rows; no column may be constant.
+
+    Returns
+    -------
+    Z : numpy.ndarray, shape (n_samples, n_features)
+        ``(X - mean) / std``: each feature in units of its own standard deviation.
+    mean, std : numpy.ndarray, shape (n_features,)
+        The column means and (population) standard deviations, in the features' units, to
+        standardise new inputs the same way.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[0] < 2:
+        raise ValueError(f"X needs at least two rows to have a spread, got {X.shape[0]}")
+    mean = X.mean(axis=0)
+    std = X.std(axis=0)
+    if np.any(std == 0):
+        raise ValueError(f"X has constant columns {np.flatnonzero(std == 0).tolist()}: they cannot be standardised")
+    return (X - mean) / std, mean, std
+
+
+def standardized_weights(W, b, mean, std) -> tuple[np.ndarray, np.ndarray]:
+    """The same linear classifier, rewritten to read standardised features. Defined in chapter 1.
+
+    Since ``x = mean + std * z``, the scores ``x @ W + b`` equal ``z @ W_z + b_z`` with
+    ``W_z = std[:, None] * W`` (each weight now per standard deviation of its feature) and
+    ``b_z = b + mean @ W``: the predictions do not change, only the units of the weights.
+
+    Parameters
+    ----------
+    W : array_like, shape (n_features, n_classes)
+    b : array_like, shape (n_classes,)
+    mean, std : array_like, shape (n_features,)
+        As returned by :func:`standardize`; ``std`` > 0.
+
+    Returns
+    -------
+    W_z : numpy.ndarray, shape (n_features, n_classes)
+    b_z : numpy.ndarray, shape (n_classes,)
+    """
+    W = as_float_array(W, "W", ndim=2)
+    b = as_float_array(b, "b", ndim=1)
+    mean = as_float_array(mean, "mean", ndim=1)
+    std = as_float_array(std, "std", ndim=1)
+    if not (mean.shape[0] == std.shape[0] == W.shape[0]) or b.shape[0] != W.shape[1]:
+        raise ValueError(
+            f"shapes do not fit: W {W.shape}, b {b.shape}, mean {mean.shape}, std {std.shape} "
+            "(need mean and std of length W.shape[0] and b of length W.shape[1])"
+        )
+    if np.any(std <= 0):
+        raise ValueError("std must be positive (a feature's standard deviation)")
+    return std[:, None] * W, b + mean @ W

@@ -163,17 +163,17 @@ def test_quiz_answers_that_do_not_exist_become_feedback(question, choice, says):
 
 def test_check_quiz_totals_the_score_and_names_what_to_revisit():
     perfect = ex.check_quiz(COURSE_QUIZ.answers())
-    assert perfect.ok and perfect.message == "Score: 11 of 11 right."
+    assert perfect.ok and perfect.message == "Score: 14 of 14 right."
     answers = dict(COURSE_QUIZ.answers())
     answers[4] = "a"  # wrong: chapter 3
     del answers[10]  # unanswered: chapter 6
     verdict = ex.check_quiz(answers)
     assert not verdict.ok
-    assert verdict.message.startswith("Score: 9 of 11 right.")
+    assert verdict.message.startswith("Score: 12 of 14 right.")
     assert "question 4: revisit chapter 3" in verdict.message
     assert "question 10 unanswered (chapter 6)" in verdict.message
     assert not ex.check_quiz({**COURSE_QUIZ.answers(), 12: "a"}).ok
-    assert "Score: 0 of 11" in ex.check_quiz({}).message
+    assert "Score: 0 of 14" in ex.check_quiz({}).message
     assert not ex.check_quiz(["b", "b"]).ok
     assert "no question 1" not in ex.check_quiz({1: "z"}).message
     with pytest.raises(TypeError, match="quiz must be a Quiz"):
@@ -222,7 +222,7 @@ def test_quiz_html_is_accessible_and_self_contained():
     radios = [a for t, a in doc.tags if t == "input" and a.get("type") == "radio"]
     labels = [a for t, a in doc.tags if t == "label"]
     ids = [a["id"] for _, a in doc.tags if "id" in a]
-    assert len(forms) == len(COURSE_QUIZ) == 11
+    assert len(forms) == len(COURSE_QUIZ) == 14
     assert len(ids) == len(set(ids)), "HTML ids must be unique"
     # Every radio button has a label, and the buttons of a question share one name.
     assert sorted(a["for"] for a in labels) == sorted(a["id"] for a in radios)
@@ -243,7 +243,7 @@ def test_quiz_html_is_accessible_and_self_contained():
     assert len(status) == len(COURSE_QUIZ) and all(a["aria-live"] == "polite" for a in status)
     # A total score line, updated by the script.
     score = [a for t, a in doc.tags if a.get("class") == "mlcourse-quiz-score"]
-    assert len(score) == 1 and "Score: 0 of 11 right so far." in html
+    assert len(score) == 1 and "Score: 0 of 14 right so far." in html
     # Nothing is loaded from elsewhere: the chapter links are made by the script, relative to the page.
     assert not any("src" in a or "href" in a for _, a in doc.tags)
     assert "http" not in html and "@import" not in html
@@ -285,7 +285,7 @@ def test_quiz_script_is_registered_once_per_page():
 
 
 def test_course_quiz_answers_agree_with_independent_calculations():
-    answer = {n: COURSE_QUIZ.questions[n - 1].choices[COURSE_QUIZ.questions[n - 1].answer].text for n in range(1, 12)}
+    answer = {n: COURSE_QUIZ.questions[n - 1].choices[COURSE_QUIZ.questions[n - 1].answer].text for n in range(1, 15)}
     assert answer[1] == "w and b"
     assert answer[2] == str(4 * 3 + 3)
     assert answer[3] == f"{2 * 7e9 / 1e9:.0f} GB"
@@ -295,6 +295,24 @@ def test_course_quiz_answers_agree_with_independent_calculations():
     assert answer[6] == "The first three" and int(np.argmax(cumulative >= 0.75)) + 1 == 3
     assert "gradient" in answer[8] and "learning rate" in answer[9] and "variance" in answer[10]
     assert answer[11] == "The learning rate"
+    # 7: the same seed does not make a GPU run repeat; 12: weights compare only on a common scale;
+    # 13: the minimum of noisy validation errors is biased low; 14: linear layers compose.
+    assert answer[7].startswith("Yes: the seed fixes the draws") and "rounding" in answer[7]
+    assert answer[12].startswith("Nothing yet: standardise")
+    assert "biased low" in answer[13] and "test set" in answer[13]
+    rng = np.random.default_rng(0)
+    W1, W2 = rng.normal(size=(4, 3)), rng.normal(size=(2, 4))
+    x = rng.normal(size=3)
+    np.testing.assert_allclose(W2 @ (W1 @ x), (W2 @ W1) @ x)
+    assert answer[14].startswith("Exactly what one linear layer can")
+
+
+def test_the_reasoning_questions_come_last_and_the_gpu_question_agrees_with_chapter_4():
+    prompts = [q.prompt for q in COURSE_QUIZ.questions]
+    assert "GPU" in prompts[6] and "Can the two outputs differ?" in prompts[6]
+    wrong = [c for c in COURSE_QUIZ.questions[6].choices if not c.correct]
+    assert any(c.text.startswith("No: the same seed always") for c in wrong)
+    assert [q.chapter for q in COURSE_QUIZ.questions[11:]] == [1, 6, 2]
 
 
 def test_course_quiz_every_choice_explains_itself():
@@ -305,7 +323,7 @@ def test_course_quiz_every_choice_explains_itself():
     assert COURSE_QUIZ.answers() == {n: "abcdef"[q.answer] for n, q in enumerate(COURSE_QUIZ.questions, start=1)}
     # The right answer is not always in the same place.
     assert len(set(COURSE_QUIZ.answers().values())) >= 2
-    assert repr(COURSE_QUIZ) == "Quiz('course-quiz', 11 questions)"
+    assert repr(COURSE_QUIZ) == "Quiz('course-quiz', 14 questions)"
 
 
 def test_the_quiz_is_read_from_json_with_every_key_checked(tmp_path):

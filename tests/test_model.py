@@ -119,6 +119,7 @@ def test_fruit_classifier_predicts_plausible_classes():
         lambda: figs.plot_line_fit(2.0, 1.0),
         lambda: figs.plot_same_form([(1.0, 0.0), (2.0, 1.0)], [(0.0, 1.0, 0.0), (1.0, 0.0, 1.0)]),
         lambda: figs.plot_fruit_scores(120, 2.5),
+        lambda: figs.plot_language_model("Hi there", [1, 2], (2, 10), 99, ["a", "b"], [3.0, 1.5]),
     ],
 )
 def test_every_figure_has_axes_and_alt_text(make):
@@ -165,7 +166,125 @@ def test_fruit_score_alt_text_names_the_winner():
     assert "banana, is the prediction" in figs.plot_fruit_scores(120, 2.5).alt
 
 
+def test_plot_language_model_draws_the_numbers_it_is_given_and_says_them():
+    plot = figs.plot_language_model(
+        "The capital of France is",
+        [504, 3575, 282, 4649, 314],
+        (5, 49152),
+        134_515_008,
+        [" Paris", " the"],
+        [17.37, 14.89],
+    )
+    flow, bars = plot.fig.axes
+    texts = " ".join(t.get_text() for t in flow.texts)
+    assert "[504, 3575, 282, 4649, 314]" in texts and "134,515,008 parameters" in texts and "5 × 49,152" in texts
+    widths = sorted(p.get_width() for p in bars.patches)
+    np.testing.assert_allclose(widths, [14.89, 17.37])
+    for words in ("5 token ids", "134,515,008 parameters", "5 by 49,152", "' Paris' 17.4", "' the' 14.9"):
+        assert words in plot.alt
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        ((b"text", [1], (1, 5), 9, ["a"], [1.0]), TypeError, "prompt must be a non-empty str"),
+        (("hi", [1, 2], (3, 5), 9, ["a"], [1.0]), ValueError, "logits_shape must be"),
+        (("hi", [1], (1, 5), 9, ["a", "b"], [1.0]), ValueError, "same, non-zero length"),
+        (("hi", [1], (1, 5), 9, "ab", [1.0, 2.0]), ValueError, "same, non-zero length"),
+        (("hi", [1], (1, 5), 0, ["a"], [1.0]), ValueError, "n_parameters"),
+        (("hi", [1], (1, 5), 9, ["a"], [np.nan]), ValueError, "top_logits"),
+    ],
+)
+def test_plot_language_model_rejects_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        figs.plot_language_model(*args)
+
+
+# --------------------------------------------------------------------------- feature scaling
+
+
+def test_standardize_gives_mean_zero_and_unit_spread_in_any_units():
+    X = np.array([[1000.0, 0.001], [3000.0, 0.003], [2000.0, 0.002]])
+    Z, mean, std = model.standardize(X)
+    np.testing.assert_allclose(mean, [2000.0, 0.002])
+    np.testing.assert_allclose(std, [np.sqrt(2 / 3) * 1000, np.sqrt(2 / 3) * 0.001])
+    # Both columns are the same pattern (-1, +1, 0) in different units: identical once standardised.
+    np.testing.assert_allclose(Z[:, 0], Z[:, 1])
+    np.testing.assert_allclose(Z[:, 0], np.array([-1.0, 1.0, 0.0]) / np.sqrt(2 / 3))
+
+
+def test_standardized_weights_keep_the_scores_and_undo_a_change_of_units():
+    Z, mean, std = model.standardize(model.FRUIT_SAMPLE)
+    W_z, b_z = model.standardized_weights(model.FRUIT_W, model.FRUIT_B, mean, std)
+    np.testing.assert_allclose(
+        model.linear_scores(Z, W_z, b_z), model.linear_scores(model.FRUIT_SAMPLE, model.FRUIT_W, model.FRUIT_B)
+    )
+    # Mass in kilograms: raw weights x 1000, but the standardised weights are unchanged.
+    in_kg = model.FRUIT_SAMPLE * [1e-3, 1.0]
+    _, mean_kg, std_kg = model.standardize(in_kg)
+    W_kg, _ = model.standardized_weights(model.FRUIT_W * [[1e3], [1.0]], model.FRUIT_B, mean_kg, std_kg)
+    np.testing.assert_allclose(W_kg, W_z)
+
+
+def test_the_fruit_sample_is_labelled_correctly_by_the_classifier():
+    scores = model.linear_scores(model.FRUIT_SAMPLE, model.FRUIT_W, model.FRUIT_B)
+    np.testing.assert_array_equal(scores.argmax(axis=1), [0, 0, 0, 1, 1, 1, 2, 2, 2])
+    np.testing.assert_array_equal(model.FRUIT_SAMPLE_LABELS, [0, 0, 0, 1, 1, 1, 2, 2, 2])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: model.standardize([[1.0, 2.0]]), ValueError, "at least two rows"),
+        (lambda: model.standardize([[1.0, 2.0], [1.0, 3.0]]), ValueError, r"constant columns \[0\]"),
+        (lambda: model.standardize([1.0, 2.0]), ValueError, "X"),
+        (lambda: model.standardize([[1.0, np.nan], [2.0, 3.0]]), ValueError, "X"),
+        (lambda: model.standardized_weights(np.ones((2, 3)), np.ones(3), np.ones(3), np.ones(3)), ValueError, "shapes"),
+        (lambda: model.standardized_weights(np.ones((2, 3)), np.ones(2), np.ones(2), np.ones(2)), ValueError, "shapes"),
+        (lambda: model.standardized_weights(np.ones((2, 3)), np.ones(3), np.ones(2), [1.0, 0.0]), ValueError, "std"),
+        (lambda: model.standardized_weights("W", np.ones(3), np.ones(2), np.ones(2)), TypeError, "W"),
+    ],
+)
+def test_feature_scaling_rejects_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
 # --------------------------------------------------------------------------- the checkers
+
+
+def test_check_standardize_accepts_both_standard_deviations_and_names_each_mistake():
+    assert ex.check_standardize(lambda X: (X - X.mean(axis=0)) / X.std(axis=0)).ok
+    sample = ex.check_standardize(lambda X: (X - X.mean(axis=0)) / X.std(axis=0, ddof=1))
+    assert sample.ok and "ddof=1" in sample.message
+    mistakes = {
+        "use axis=0": lambda X: (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True),
+        "subtract each column's mean": lambda X: X / X.std(axis=0),
+        "divide by each column's standard deviation": lambda X: X - X.mean(axis=0),
+        "not the variance": lambda X: (X - X.mean(axis=0)) / X.var(axis=0),
+        "not over the whole table": lambda X: (X - X.mean()) / X.std(),
+        "both should be 0 and 1": lambda X: X,
+    }
+    for says, attempt in mistakes.items():
+        verdict = ex.check_standardize(attempt)
+        assert not verdict.ok and says in verdict.message, (says, verdict.message)
+
+
+@pytest.mark.parametrize(
+    ("attempt", "says"),
+    [
+        (lambda X: None, "forget the return"),
+        (lambda X: "z", "not a string"),
+        (lambda X: (X, X.mean(axis=0)), "Return only the standardised table"),
+        (lambda X: 1 / 0, "raised ZeroDivisionError"),
+        (lambda X: X[:1], "shape (1, 2)"),
+        (lambda X: X * np.nan, "finite"),
+        (3, "pass your function itself"),
+    ],
+)
+def test_check_standardize_turns_any_return_value_into_feedback(attempt, says):
+    verdict = ex.check_standardize(attempt)
+    assert not verdict.ok and says in verdict.message
 
 
 def test_check_predict_accepts_the_right_answer_and_explains_mistakes():
@@ -238,6 +357,9 @@ CALLS = {
     "best_weight(weights)": lambda v: model.best_weight(OK, OK, 0.0, v),
     "count_parameters": lambda v: model.count_parameters(v),
     "fruit_scores": lambda v: model.fruit_scores(v, 1.0),
+    "standardize": lambda v: model.standardize(v),
+    "standardized_weights(W)": lambda v: model.standardized_weights(v, model.FRUIT_B, [0.0, 0.0], [1.0, 1.0]),
+    "standardized_weights(std)": lambda v: model.standardized_weights(model.FRUIT_W, model.FRUIT_B, [0.0, 0.0], v),
 }
 BAD = {
     "None": None,
@@ -258,7 +380,7 @@ BAD = {
     "np.int32": np.int32(3),
     "np.float32": np.float32(2.0),
 }
-#: Cases the shared validation layer (mlcourse/validation.py, hardened by issue 19) does not catch yet.
+#: Cases the shared validation layer (mlcourse/validation.py, hardened by issue 19) catches too.
 VALIDATION_GAPS = {
     "int beyond float": 10**400,
     "complex array": np.array([1 + 1j]),
@@ -282,10 +404,9 @@ def test_every_public_function_answers_finitely_or_raises_a_clear_error(call, va
     answer_or_clear_error(call, value)
 
 
-@pytest.mark.xfail(reason="validation.py rejects these once issue 19's validation work is merged", strict=False)
 @pytest.mark.parametrize("value", VALIDATION_GAPS.values(), ids=VALIDATION_GAPS.keys())
 @pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
-def test_inputs_the_shared_validation_will_reject(call, value):
+def test_inputs_the_shared_validation_rejects(call, value):
     with pytest.raises((TypeError, ValueError)):
         call(value)
 

@@ -1,8 +1,8 @@
 """Chapter 1's page and the package agree: the line, the class scores, the loss and the grid search.
 
-The chapter defines ``predict``, ``linear_scores``, ``mse`` and ``best_weight`` in visible cells;
+The chapter defines ``predict``, ``linear_scores``, ``mse``, ``best_weight`` and ``standardize`` in visible cells;
 ``mlcourse`` keeps the tested copies (``model.linear``, ``model.linear_scores``,
-``losses.mse``, ``model.best_weight``). Both run on the same random inputs here.
+``losses.mse``, ``model.best_weight``, ``model.standardize``). Both run on the same random inputs here.
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ from page import page_functions
 from mlcourse import losses, model
 
 PAGE = page_functions(
-    "01_model_as_function.ipynb", "predict", "linear_scores", "mse", "best_weight", namespace={"model": model}
+    "01_model_as_function.ipynb",
+    "predict",
+    "linear_scores",
+    "mse",
+    "best_weight",
+    "standardize",
+    namespace={"model": model},
 )
 SEEDS = range(5)
 
@@ -76,3 +82,24 @@ def test_the_grid_search_agrees_on_the_chapter_data_and_on_ties():
     # Weights 1 and 3 miss y = 2x equally: both take the first.
     tie = np.array([3.0, 1.0])
     assert PAGE["best_weight"](x, 2 * x, 0.0, tie) == model.best_weight(x, 2 * x, 0.0, tie) == 3.0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("n", "features"), [(2, 1), (9, 2), (40, 5)])
+def test_standardising_agrees(seed, n, features):
+    rng = np.random.default_rng(seed)
+    scales = 10.0 ** rng.uniform(-3, 4, size=features)  # features in very different units
+    X = rng.normal(loc=rng.normal(size=features) * scales, scale=scales, size=(n, features))
+    for page, package in zip(PAGE["standardize"](X), model.standardize(X), strict=True):
+        np.testing.assert_array_equal(page, package)
+
+
+def test_standardising_agrees_on_the_fruit_sample_and_the_rewritten_weights_keep_every_score():
+    Z, mean, std = PAGE["standardize"](model.FRUIT_SAMPLE)
+    W_z, b_z = model.standardized_weights(model.FRUIT_W, model.FRUIT_B, mean, std)
+    # The page's formulas (std[:, None] * W, b + mean @ W), written out by hand for one entry.
+    assert W_z[1, 2] == pytest.approx(std[1] * model.FRUIT_W[1, 2])
+    assert b_z[0] == pytest.approx(model.FRUIT_B[0] + mean[0] * 0.02 + mean[1] * -2.0)
+    np.testing.assert_allclose(
+        PAGE["linear_scores"](Z, W_z, b_z), model.linear_scores(model.FRUIT_SAMPLE, model.FRUIT_W, model.FRUIT_B)
+    )

@@ -1,4 +1,5 @@
-"""Chapter 1's exercise checkers: write the line model, find a line through two points.
+"""Chapter 1's exercise checkers: write the line model, find a line through two points,
+standardise a table of features.
 
 Whatever the reader's function returns (None, a string, a ragged list, NaN) or raises becomes
 "not yet" feedback that says what to fix, never a traceback.
@@ -113,3 +114,57 @@ def check_line_through(w: float, b: float, points=((1.0, 3.0), (3.0, 7.0))) -> F
             )
             return wrong(f"at x = {x:g} your line gives {got:g}, but the point is ({x:g}, {y:g}).{hint}")
     return correct(f"y = {w:g}·x + {b:g} passes through all {len(points)} points.")
+
+
+#: The table :func:`check_standardize` tries: 4 fruits (rows) by 2 features (columns) in very
+#: different units, so that mixing up rows and columns or forgetting a step shows.
+STANDARDIZE_TABLE = np.array([[110.0, 1.0], [120.0, 2.5], [200.0, 1.05], [140.0, 2.8]])
+
+
+def check_standardize(standardize: Callable) -> Feedback:
+    """Check the reader's ``standardize(X)``, which should return ``(X - mean) / std`` per column.
+
+    The reader's function returns the standardised table only (an array shaped like ``X``). The
+    population standard deviation (``ddof=0``, numpy's default) is expected; the sample one
+    (``ddof=1``) is accepted with a note. Usual mistakes (rows instead of columns, no mean
+    subtracted, dividing by the variance, one mean for the whole table) get a hint.
+    """
+    if not callable(standardize):
+        return wrong(f"pass your function itself (standardize, not standardize(...)); got {type(standardize).__name__}")
+    X = STANDARDIZE_TABLE
+    call = "standardize(X) for a 4 x 2 table X"
+    got, problem = _call(standardize, call, X.copy())
+    if problem:
+        tuple_hint = " Return only the standardised table, an array shaped like X." if "not a real" in problem else ""
+        return wrong(problem + tuple_hint)
+    if got.shape != X.shape:
+        return wrong(f"{call} returned shape {got.shape}; return one standardised value per entry, shape {X.shape}.")
+    mean, std = X.mean(axis=0), X.std(axis=0)
+    if np.allclose(got, (X - mean) / std):
+        return correct("standardize gives every column mean 0 and standard deviation 1.")
+    if np.allclose(got, (X - mean) / X.std(axis=0, ddof=1)):
+        return correct(
+            "standardize works; you used the sample standard deviation (ddof=1), the page uses "
+            "numpy's default ddof=0: both are fine if you standardise new inputs the same way."
+        )
+    hints = [
+        (
+            (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True),
+            "you standardised each row; a feature is a column, so use axis=0.",
+        ),
+        (X / std, "subtract each column's mean before dividing."),
+        (X - mean, "divide by each column's standard deviation after subtracting the mean."),
+        ((X - mean) / X.var(axis=0), "divide by the standard deviation (X.std), not the variance."),
+        (
+            (X - X.mean()) / X.std(),
+            "compute one mean and one standard deviation per column (axis=0), not over the whole table.",
+        ),
+    ]
+    for values, hint in hints:
+        if np.allclose(got, values):
+            return wrong(f"{call}: {hint}")
+    column_means = got.mean(axis=0)
+    return wrong(
+        f"{call}: the columns of your result have means {np.round(column_means, 3).tolist()} and "
+        f"standard deviations {np.round(got.std(axis=0), 3).tolist()}; both should be 0 and 1."
+    )

@@ -4,7 +4,9 @@
 - :func:`draw_line_fit` / :func:`plot_line_fit`: a line over chapter 1's five data points, with
   its mean squared error (the live widget and the scrubber draw it);
 - :func:`plot_same_form`: one form, several parameter settings;
-- :func:`plot_fruit_scores`: the toy classifier's raw scores for one fruit.
+- :func:`plot_fruit_scores`: the toy classifier's raw scores for one fruit;
+- :func:`plot_language_model`: a real language model as a function, text -> token ids ->
+  f(ids; θ) -> logits, with the numbers the chapter computed.
 """
 
 from __future__ import annotations
@@ -153,4 +155,79 @@ def plot_fruit_scores(mass_g: float, elongation: float) -> Plot:
         fig,
         f"Bar chart of the classifier's raw scores for a {mass_g:g} gram fruit with elongation "
         f"{elongation:g}: {parts}. The tallest bar, {winner}, is the prediction.",
+    )
+
+
+def plot_language_model(
+    prompt: str,
+    ids: Sequence[int],
+    logits_shape: Sequence[int],
+    n_parameters: int,
+    top_tokens: Sequence[str],
+    top_logits: Sequence[float],
+) -> Plot:
+    """A language model drawn as a function: text -> token ids -> f(ids; θ) -> logits.
+
+    Every number comes from the caller (chapter 1 computes them with SmolLM2); the figure only
+    draws them.
+
+    Parameters
+    ----------
+    prompt : str
+        The text fed in.
+    ids : sequence of int
+        Its token ids, one per token.
+    logits_shape : (int, int)
+        Shape of the model's output: (number of tokens, vocabulary size).
+    n_parameters : int
+        Number of parameters θ of the model.
+    top_tokens : sequence of str
+        The most likely next tokens after the prompt, best first (at least one).
+    top_logits : sequence of float
+        Their logits, same length as ``top_tokens``.
+    """
+    if not isinstance(prompt, str) or not prompt:
+        raise TypeError(f"prompt must be a non-empty str, got {prompt!r}")
+    ids = [int(i) for i in as_float_array(ids, "ids", ndim=1)]
+    shape = tuple(int(n) for n in as_float_array(logits_shape, "logits_shape", ndim=1))
+    if len(shape) != 2 or shape[0] != len(ids):
+        raise ValueError(f"logits_shape must be (len(ids), vocabulary size) = ({len(ids)}, V), got {shape}")
+    n_parameters = int(as_number(n_parameters, "n_parameters", low=1))
+    values = as_float_array(top_logits, "top_logits", ndim=1)
+    if isinstance(top_tokens, str) or len(top_tokens) != len(values) or len(values) == 0:
+        raise ValueError("top_tokens and top_logits must be sequences of the same, non-zero length")
+    tokens = [repr(t) for t in top_tokens]
+    fig = new_figure(10, 4.6)
+    with styled():
+        flow, bars = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.1, 1]})
+        id_text = ", ".join(str(i) for i in ids)
+        draw_flow(
+            flow,
+            [
+                f"text\n{prompt!r}",
+                f"token ids\n[{id_text}]",
+                f"model $f(\\mathrm{{ids}};\\,\\theta)$\n{n_parameters:,} parameters",
+                f"logits\n{shape[0]} × {shape[1]:,}\n(a score per token)",
+            ],
+            highlight=[2],
+            box_width=2.3,
+            box_height=0.9,
+            gap=0.45,
+            fontsize=9,
+        )
+        y = np.arange(len(values))[::-1]
+        bars.barh(y, values, color=[PALETTE["vermillion"]] + [PALETTE["sky"]] * (len(values) - 1))
+        bars.set_yticks(y, tokens)
+        bars.set_xlabel("logit of the next token (last position)")
+        bars.set_title(f"Highest of the {shape[1]:,} logits after {prompt!r}", fontsize=10)
+        for yi, v in zip(y, values, strict=True):
+            bars.text(v, yi, f" {v:.1f}", va="center", fontsize=8)
+        bars.set_xlim(min(0.0, values.min()), values.max() * 1.12)
+    listing = ", ".join(f"{t} {v:.1f}" for t, v in zip(tokens, values, strict=True))
+    return Plot(
+        fig,
+        f"Diagram of a language model as a function. The text {prompt!r} becomes {len(ids)} token ids "
+        f"[{id_text}], which go into the model f(ids; θ) with {n_parameters:,} parameters; out come "
+        f"logits of shape {shape[0]} by {shape[1]:,}, one score for every vocabulary token at each "
+        f"position. Below, a bar chart of the highest next-token logits after the prompt: {listing}.",
     )
