@@ -11,6 +11,8 @@ import re
 
 from conftest import ROOT
 
+from mlcourse import course_map
+
 VOCABULARY = "chapters/07_vocabulary.html"
 TOC = (ROOT / "_toc.yml").read_text(encoding="utf-8")
 CHAPTERS = re.findall(r"-\s*file:\s*(chapters/\S+)", TOC)
