@@ -220,12 +220,12 @@ def collect_term_definitions(app: Sphinx, doctree: nodes.document) -> None:
                 continue
             for term in item.findall(nodes.term):
                 for anchor in term["ids"]:
-                    definitions[anchor] = (docname, _preview(_plain_text(definition)))
+                    definitions[anchor] = (docname, _preview(_plain_text(definition)), term.astext().strip())
 
 
 def purge_term_definitions(app: Sphinx, env: Any, docname: str) -> None:
     definitions = getattr(env, "course_term_definitions", {})
-    for anchor in [a for a, (doc, _) in definitions.items() if doc == docname]:
+    for anchor in [a for a, (doc, *_) in definitions.items() if doc == docname]:
         del definitions[anchor]
 
 
@@ -241,7 +241,17 @@ def preview_term_links(app: Sphinx, doctree: nodes.document, docname: str) -> No
             continue
         anchor = ref.get("refid") or ref.get("refuri", "").partition("#")[2]
         if anchor in definitions:
-            ref["reftitle"] = definitions[anchor][1]
+            ref["reftitle"] = _follow_see(definitions[anchor][1], definitions)
+
+
+def _follow_see(preview: str, definitions: dict) -> str:
+    """An alias entry ("See Weights.") previews the definition it points to."""
+    see = re.fullmatch(r"See (.+?)\.?", preview)
+    if see:
+        for _, text, name in definitions.values():
+            if name.lower() == see.group(1).lower():
+                return text
+    return preview
 
 
 def glossary_jump_bar(app: Sphinx, doctree: nodes.document, docname: str) -> None:
