@@ -120,6 +120,7 @@ def test_frame_label_keeps_numbers_and_short_strings_only():
     assert frame_label({"model": object(), "epoch": 3}, 2, 4) == "epoch = 3"
     assert frame_label({"xs": np.arange(3)}, 2, 4) == "3 of 4"
     assert frame_label(np.float64(0.25), 0, 2) == "0.25"
+    assert frame_label(8, 3, 10, name="hidden units") == "hidden units = 8"
 
 
 def test_scrubber_frames_are_sized_sharp_and_readable():

@@ -125,7 +125,7 @@ def scrubber(
     if isinstance(interval_ms, bool) or not isinstance(interval_ms, numbers.Integral) or interval_ms < 1:
         raise ValueError(f"interval_ms must be a positive integer number of milliseconds, got {interval_ms!r}")
     if labels is None:
-        labels = [frame_label(frame, i, len(frames)) for i, frame in enumerate(frames)]
+        labels = [frame_label(frame, i, len(frames), name=label) for i, frame in enumerate(frames)]
     elif isinstance(labels, str) or len(labels) != len(frames) or not all(isinstance(s, str) for s in labels):
         raise ValueError(f"labels must be {len(frames)} strings, one per frame")
 
@@ -157,16 +157,19 @@ def scrubber(
     )
 
 
-def frame_label(frame: Any, index: int, count: int) -> str:
+def frame_label(frame: Any, index: int, count: int, *, name: str | None = None) -> str:
     """A short readout of one frame: its numbers and strings as ``"name = value"``.
 
     A dict frame gives ``"w = 1.5, b = 1"`` (other values, such as arrays or models, are left
-    out); a bare number gives ``"1.5"``. With nothing to show it says ``"3 of 10"``.
+    out); a bare number gives ``"1.5"``, or ``"hidden units = 8"`` with ``name="hidden units"``.
+    With nothing to show it says ``"3 of 10"``.
     """
     if isinstance(frame, Mapping):
         parts = [f"{k} = {_format_value(v)}" for k, v in frame.items() if _format_value(v) is not None]
+    elif _format_value(frame) is not None:
+        parts = [f"{name} = {_format_value(frame)}" if name else _format_value(frame)]
     else:
-        parts = [_format_value(frame)] if _format_value(frame) is not None else []
+        parts = []
     return ", ".join(parts) if parts else f"{index + 1} of {count}"
 
 
