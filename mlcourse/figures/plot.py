@@ -10,7 +10,7 @@ How a figure reaches the page (checked in a real browser by ``tests/site``):
 - Its display width is set from its size: one figure inch is :data:`CSS_PX_PER_INCH` CSS
   pixels (the ``width`` and ``height`` attributes), shrunk by CSS to the column when wider.
 - It is sharp on a 2x screen: a PNG is rendered at :data:`DEVICE_PX_PER_CSS_PX` device pixels
-  per CSS pixel, and an SVG (vector, sharp at any size) is used instead when it is smaller.
+  per CSS pixel (an SVG, sharp at any size, is available; for the course's plots it is larger).
 - Its text is readable: no text is smaller than :data:`MIN_TEXT_PX` CSS pixels once the figure
   is scaled into the book's column (:data:`COLUMN_PX` wide on a 1280 px page). Smaller font
   sizes are raised to that floor while the figure is rendered (the figure object itself is left
@@ -77,19 +77,19 @@ def smallest_font_pt(fig: Figure) -> float:
 def readable_text(fig: Figure, floor_pt: float) -> Iterator[None]:
     """Raise every font size below ``floor_pt`` to it while the block runs; restore it afterwards.
 
-    Tick labels are regenerated at draw time, so axes get their floor through ``tick_params``.
+    Works before the figure is drawn: tick labels are made at draw time, so each axis also gets
+    its floor through ``tick_params``, which the new ticks copy.
     """
-    fig.draw_without_rendering()  # lay out and create the tick labels the figure will show
     saved: list[tuple[Text, float]] = []
     ticks: list[tuple[Axes, str, float]] = []
     for ax in fig.get_axes():
         for axis, which in ((ax.xaxis, "x"), (ax.yaxis, "y")):
-            labels = [t for t in axis.get_ticklabels(which="both") if t.get_text()]
-            size = min((t.get_fontsize() for t in labels), default=floor_pt)
+            existing = axis.get_major_ticks()[:1] + axis.get_minor_ticks()[:1]
+            size = min((t.label1.get_fontsize() for t in existing), default=floor_pt)
             if size < floor_pt:
                 ticks.append((ax, which, size))
                 ax.tick_params(axis=which, which="both", labelsize=floor_pt)
-    for text in _visible_texts(fig):
+    for text in fig.findobj(Text):  # empty ones too: offset texts are filled in at draw time
         if text.get_fontsize() < floor_pt:
             saved.append((text, text.get_fontsize()))
             text.set_fontsize(floor_pt)
@@ -136,13 +136,15 @@ class Plot:
         """Render the figure as SVG bytes (text drawn as paths, so it needs no fonts)."""
         return render(self.fig, "svg")
 
-    def to_html(self, dpi: int = RENDER_DPI) -> str:
-        """An ``<img>`` sized from the figure, with the smaller of PNG and SVG inlined.
+    def to_html(self, dpi: int = RENDER_DPI, fmt: str = "png") -> str:
+        """An ``<img>`` sized from the figure, with the PNG (or, with ``fmt="svg"``, the SVG) inlined.
 
         It carries the alt text (escaped), ``width``/``height`` in CSS pixels and
-        ``data-min-font-pt``, the smallest font size in the rendered figure.
+        ``data-min-font-pt``, the smallest font size in the rendered figure. The course's plots
+        (anti-aliased lines, shading, text drawn as paths) come out smaller as palette PNG than
+        as SVG, so PNG is the default.
         """
-        return figure_img(self.fig, self.alt, dpi=dpi)
+        return figure_img(self.fig, self.alt, dpi=dpi, fmt=fmt)
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -153,33 +155,36 @@ class Plot:
 
 def render(fig: Figure, fmt: str, *, dpi: int = RENDER_DPI, compact: bool = True) -> bytes:
     """``fig`` as ``"png"`` or ``"svg"`` bytes, its text raised to the readable floor."""
+    return render_readable(fig, fmt, dpi=dpi, compact=compact)[0]
+
+
+def render_readable(fig: Figure, fmt: str, *, dpi: int = RENDER_DPI, compact: bool = True) -> tuple[bytes, float]:
+    """``fig`` rendered (see :func:`render`) and the smallest font size in it, in points."""
     if fmt not in {"png", "svg"}:
         raise ValueError(f"fmt must be 'png' or 'svg', got {fmt!r}")
-    if not isinstance(dpi, (int, float)) or not 10 <= dpi <= 600:
+    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not 10 <= dpi <= 600:
         raise ValueError(f"dpi must be a number between 10 and 600, got {dpi!r}")
     buffer = io.BytesIO()
     with styled(), readable_text(fig, min_font_pt(fig.get_figwidth())):
         fig.savefig(buffer, format=fmt, dpi=dpi, facecolor=PAPER, metadata=_NO_METADATA[fmt])
+        smallest = smallest_font_pt(fig)  # after the draw, which made the tick labels
     data = buffer.getvalue()
-    return compact_png(data) if fmt == "png" and compact else data
+    return (compact_png(data) if fmt == "png" and compact else data), smallest
 
 
 #: No creation date or software tag: the same figure always gives the same bytes.
 _NO_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 
 
-def figure_img(fig: Figure, alt: str, *, dpi: int = RENDER_DPI, attrs: str = "") -> str:
-    """The ``<img>`` for ``fig`` (see :meth:`Plot.to_html`); ``attrs`` adds raw attributes."""
-    png, svg = render(fig, "png", dpi=dpi), render(fig, "svg")
-    mime, data = ("image/svg+xml", svg) if len(svg) < len(png) else ("image/png", png)
+def figure_img(fig: Figure, alt: str, *, dpi: int = RENDER_DPI, fmt: str = "png") -> str:
+    """The ``<img>`` for ``fig`` (see :meth:`Plot.to_html`)."""
+    data, smallest = render_readable(fig, fmt, dpi=dpi)
+    mime = "image/svg+xml" if fmt == "svg" else "image/png"
     width, height = (round(v * CSS_PX_PER_INCH) for v in fig.get_size_inches())
-    floor = min_font_pt(fig.get_figwidth())
-    with readable_text(fig, floor):
-        smallest = smallest_font_pt(fig)
     src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     return (
         f'<img class="mlcourse-figure" src="{src}" alt="{html.escape(alt, quote=True)}" '
-        f'width="{width}" height="{height}" data-min-font-pt="{smallest:g}"{attrs}>'
+        f'width="{width}" height="{height}" data-min-font-pt="{smallest:g}">'
     )
 
 

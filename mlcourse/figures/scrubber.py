@@ -12,7 +12,7 @@ itself to its column (the frame shrinks with the page; the controls wrap), and r
 screen reader: the frame has alt text, the slider an accessible name and an ``aria-valuetext``
 that says the current value (``"w = 1.5"``), also shown next to the track, and every button
 has a label. Frames are rendered like :class:`~mlcourse.figures.plot.Plot` figures: sharp on a
-2x screen (PNG, or SVG when smaller) with readable text.
+2x screen with readable text.
 """
 
 from __future__ import annotations
@@ -27,15 +27,7 @@ from typing import Any
 
 from IPython.display import HTML
 
-from mlcourse.figures.plot import (
-    CSS_PX_PER_INCH,
-    RENDER_DPI,
-    min_font_pt,
-    new_figure,
-    readable_text,
-    render,
-    smallest_font_pt,
-)
+from mlcourse.figures.plot import CSS_PX_PER_INCH, RENDER_DPI, new_figure, render_readable
 from mlcourse.figures.style import styled
 
 #: The player's behaviour; ``ROOT`` is replaced by the player's element id.
@@ -114,7 +106,7 @@ def scrubber(
     Returns
     -------
     IPython.display.HTML
-        Self-contained HTML (frames inlined as base64 PNG or SVG); no request leaves the page.
+        Self-contained HTML (frames inlined as base64 PNG); no request leaves the page.
     """
     if isinstance(frames, (str, bytes)) or not isinstance(frames, Sequence) or len(frames) < 2:
         raise ValueError("frames must be a sequence of at least two slider positions (dicts of draw's arguments)")
@@ -139,11 +131,9 @@ def scrubber(
                 draw(fig, **frame)
             else:  # a bare value: draw(fig, value)
                 draw(fig, frame)
-        png, svg = render(fig, "png", dpi=dpi), render(fig, "svg")
-        mime, data = ("image/svg+xml", svg) if len(svg) < len(png) else ("image/png", png)
-        sources.append(f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}")
-        with readable_text(fig, min_font_pt(width)):
-            smallest = min(smallest, smallest_font_pt(fig))
+        png, frame_smallest = render_readable(fig, "png", dpi=dpi)
+        sources.append(f"data:image/png;base64,{base64.b64encode(png).decode('ascii')}")
+        smallest = min(smallest, frame_smallest)
     return HTML(
         player(
             sources,

@@ -53,6 +53,8 @@ RC: dict[str, object] = {
     "legend.frameon": False,
     "lines.linewidth": 2.0,
     "figure.dpi": 100,
+    # SVG ids from a fixed salt, not a random one: the same figure gives the same file.
+    "svg.hashsalt": "mlcourse",
 }
 
 
