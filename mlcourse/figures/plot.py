@@ -199,7 +199,7 @@ def compact_png(png: bytes, colors: int = 64) -> bytes:
         rgb = image.convert("RGB")
     palette = rgb.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
-    palette.save(buffer, format="PNG", optimize=True)
+    palette.save(buffer, format="PNG", compress_level=6)  # optimize=True: 3x slower, 6% smaller
     return buffer.getvalue()
 
 
