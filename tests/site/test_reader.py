@@ -77,17 +77,18 @@ def test_nothing_scrolls_sideways_and_screenshot(reader, site_url, name):
 @at(1280)
 @pytest.mark.parametrize("name", PAGES)
 def test_no_code_block_is_wider_than_the_column(reader, site_url, name):
+    """Code and printed lines within 78 characters fit; folded (hidden-input) code counts too."""
     open_page(reader, site_url, f"{name}.html")
     wide = reader.evaluate(
         f"""() => [...document.querySelectorAll({CODE_BLOCKS!r})]
              .filter(e => e.scrollWidth > e.clientWidth + 1)
              .map(e => {{
-               const cell = e.closest('.cell');
-               const cells = [...document.querySelectorAll('main .cell')];
-               const kind = e.closest('.cell_output') ? 'output' : 'code';
-               const line = (e.innerText || '').split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '');
+               const kind = e.closest('.cell_output') ? 'output' : e.closest('.cell') ? 'code' : 'markdown code';
+               const hidden = e.closest('details:not([open])') ? ' (folded)' : '';
+               const widest = e.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '');
                const extra = e.scrollWidth - e.clientWidth;
-               return `cell ${{cells.indexOf(cell)}} ${{kind}} (+${{extra}} px): ${{line.trim().slice(0, 60)}}`;
+               const line = widest.trim().slice(0, 70);
+               return `${{kind}}${{hidden}}, ${{widest.length}} chars (+${{extra}} px): ${{line}}`;
              }})"""
     )
     # One report per block: a cell's output and its inner <pre> are the same block.
