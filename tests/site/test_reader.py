@@ -289,6 +289,23 @@ def test_dark_mode_figures_have_no_grey_card(reader, site_url, name):
             assert border == "0px", f"a second frame around the figure ({box})"
 
 
+@at(1280, 390, schemes=("light", "dark"))
+def test_quiz_radio_buttons_look_empty_until_chosen(reader, site_url):
+    open_page(reader, site_url, "chapters/07_vocabulary.html")
+    question = reader.locator(".mlcourse-quiz form.mlcourse-question").first
+    question.scroll_into_view_if_needed()
+    radios = question.locator("input[type=radio]")
+    radios.nth(1).check()
+    looks = radios.evaluate_all(
+        """rs => rs.map(r => ({checked: r.checked, fill: getComputedStyle(r).backgroundColor,
+                                dot: getComputedStyle(r, '::before').transform}))"""
+    )
+    for look in looks:
+        assert look["fill"] in {"rgba(0, 0, 0, 0)", "transparent"}, f"a filled radio button: {look}"
+        dot_shown = look["dot"] not in {"none", "matrix(0, 0, 0, 0, 0, 0)"}
+        assert dot_shown == look["checked"], f"only the chosen answer shows a dot: {looks}"
+
+
 @at(1280, 390)
 def test_glossary_has_a_to_z_jump_links(reader, site_url):
     open_page(reader, site_url, "chapters/07_vocabulary.html")
