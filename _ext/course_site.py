@@ -23,6 +23,14 @@
 - Executing a notebook stores its live widgets' state, and myst-nb embeds that state in the
   page. The site never shows live widgets (it shows kernel-free scrubbers instead), so the
   state is dropped: it only added weight.
+- The glossary gets an A–Z bar of jump links (one per initial letter that has terms), and every
+  link to a glossary term carries the start of the term's definition as its ``title``: the
+  browser shows it as a preview on hover, offline and without any script (sphinx-tippy, the
+  usual extension for previews, loads its libraries from a CDN).
+- A page written in MyST Markdown (the landing page) no longer offers its raw ``.md`` source
+  (with its front matter) for download.
+- The site's own styles and scripts live in ``_static/`` (``course.css``, ``course.js``);
+  Jupyter Book links every ``.css`` and ``.js`` file there into each page.
 """
 
 from __future__ import annotations
@@ -32,11 +40,13 @@ import html
 import importlib.util
 import re
 import shutil
+import string
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.domains.std import Glossary
@@ -183,6 +193,130 @@ def describe_page(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["metatags"] = context.get("metatags", "") + "\n    " + tag
 
 
+#: Length of the definition preview shown on hover over a term link, in characters.
+PREVIEW_CHARS = 180
+
+
+def _glossary_items(glossary: nodes.Element) -> list[nodes.definition_list_item]:
+    return [item for dl in glossary.findall(nodes.definition_list) for item in dl.children]
+
+
+#: TeX commands in a definition's math, as plain text for the hover preview.
+TEX_SYMBOLS = {
+    "cdot": "·", "times": "×", "theta": "θ", "sigma": "σ", "mu": "μ", "eta": "η", "alpha": "α",
+    "beta": "β", "lambda": "λ", "epsilon": "ε", "sum": "Σ", "approx": "≈", "le": "≤", "ge": "≥",
+    "leq": "≤", "geq": "≥", "to": "→", "infty": "∞", "ldots": "…", "dots": "…", "in": "∈",
+}  # fmt: skip
+
+
+def plain_math(tex: str) -> str:
+    """TeX as plain text: known symbols replaced, other commands and braces dropped."""
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: TEX_SYMBOLS.get(m.group(1), ""), tex)
+    text = re.sub(r"\\[,;:! ]", " ", text)
+    return text.replace("{", "").replace("}", "")
+
+
+def _plain_text(node: nodes.Node) -> str:
+    if isinstance(node, nodes.math):
+        return plain_math(node.astext())
+    if isinstance(node, nodes.Text):
+        return node.astext()
+    return "".join(_plain_text(child) for child in node.children)
+
+
+def _preview(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= PREVIEW_CHARS:
+        return text
+    return text[: PREVIEW_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def collect_term_definitions(app: Sphinx, doctree: nodes.document) -> None:
+    """Remember each glossary term's anchor and the start of its definition."""
+    definitions = app.env.__dict__.setdefault("course_term_definitions", {})
+    docname = app.env.docname
+    for glossary in doctree.findall(addnodes.glossary):
+        for item in _glossary_items(glossary):
+            definition = next(iter(item.findall(nodes.definition)), None)
+            if definition is None:
+                continue
+            for term in item.findall(nodes.term):
+                for anchor in term["ids"]:
+                    definitions[anchor] = (docname, _preview(_plain_text(definition)), term.astext().strip())
+
+
+def purge_term_definitions(app: Sphinx, env: Any, docname: str) -> None:
+    definitions = getattr(env, "course_term_definitions", {})
+    for anchor in [a for a, (doc, *_) in definitions.items() if doc == docname]:
+        del definitions[anchor]
+
+
+def merge_term_definitions(app: Sphinx, env: Any, docnames: set, other: Any) -> None:
+    env.__dict__.setdefault("course_term_definitions", {}).update(getattr(other, "course_term_definitions", {}))
+
+
+def preview_term_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Give every link to a glossary term the start of its definition as a hover title."""
+    definitions = getattr(app.env, "course_term_definitions", {})
+    for ref in doctree.findall(nodes.reference):
+        if not any("std-term" in child.get("classes", []) for child in ref.findall(nodes.inline)):
+            continue
+        anchor = ref.get("refid") or ref.get("refuri", "").partition("#")[2]
+        if anchor in definitions:
+            ref["reftitle"] = _follow_see(definitions[anchor][1], definitions)
+
+
+def _follow_see(preview: str, definitions: dict) -> str:
+    """An alias entry ("See Weights.") previews the definition it points to."""
+    see = re.fullmatch(r"See (.+?)\.?", preview)
+    if see:
+        for _, text, name in definitions.values():
+            if name.lower() == see.group(1).lower():
+                return text
+    return preview
+
+
+def glossary_jump_bar(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Put an A–Z bar of jump links before each glossary (letters without terms are greyed)."""
+    for glossary in list(doctree.findall(addnodes.glossary)):
+        first: dict[str, str] = {}
+        for item in _glossary_items(glossary):
+            term = next(iter(item.findall(nodes.term)), None)
+            if term is None or not term["ids"]:
+                continue
+            letter = term.astext().strip()[:1].upper()
+            first.setdefault(letter if letter.isalpha() else "#", term["ids"][0])
+        if len(first) < 2:
+            continue
+        letters = sorted(first, key=lambda c: (c != "#", c))
+        alphabet = sorted(set(letters) | set(string.ascii_uppercase), key=lambda c: (c != "#", c))
+        links = [
+            f'<a href="#{html.escape(first[c], quote=True)}">{html.escape(c)}</a>'
+            if c in first
+            else f'<span aria-hidden="true">{c}</span>'
+            for c in alphabet
+        ]
+        bar = nodes.raw(
+            "",
+            '<nav class="glossary-jump" aria-label="Glossary, A to Z">' + "".join(links) + "</nav>",
+            format="html",
+        )
+        glossary.parent.insert(glossary.parent.index(glossary), bar)
+
+
+def no_raw_markdown_download(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """On a MyST Markdown page (the landing page), drop the download of its raw ``.md`` source.
+
+    That file is the page's source with its Jupytext front matter, not something a reader can
+    use; the download menu keeps "print to PDF".
+    """
+    if context.get("page_source_suffix") != ".md":
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"] = [b for b in group["buttons"] if b.get("label") != "download-source-button"]
+
+
 class DefinitionListGlossary(Glossary):
     """Sphinx's glossary, also accepting ``  : definition`` lines (MyST definition lists)."""
 
@@ -202,4 +336,11 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", copy_mathjax)
     app.connect("build-finished", drop_fontawesome_js)
     app.connect("html-page-context", clean_scripts)
+    app.connect("doctree-read", collect_term_definitions)
+    app.connect("env-purge-doc", purge_term_definitions)
+    app.connect("env-merge-info", merge_term_definitions)
+    app.connect("doctree-resolved", preview_term_links)
+    app.connect("doctree-resolved", glossary_jump_bar)
+    # After sphinx-book-theme has added its header buttons (priority 501).
+    app.connect("html-page-context", no_raw_markdown_download, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

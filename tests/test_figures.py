@@ -1,4 +1,6 @@
 import base64
+import io
+import json
 import re
 
 import numpy as np
@@ -6,7 +8,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from mlcourse.figures import Plot, diagrams, new_figure, style
-from mlcourse.figures.scrubber import offline_player, scrubber
+from mlcourse.figures.plot import min_font_pt
+from mlcourse.figures.scrubber import frame_label, player, scrubber
 
 
 def test_plot_requires_a_figure_and_alt_text():
@@ -62,14 +65,29 @@ def _draw_dot(fig, value):
     ax.set_xlim(0, 3)
 
 
+def _frames(html: str) -> list[str]:
+    """Every frame of a player: the first in the <img>, the others in its JSON."""
+    first = re.search(r'<img[^>]* src="([^"]+)"', html).group(1)
+    data = json.loads(re.search(r'<script type="application/json">(.*?)</script>', html).group(1))
+    assert data["frames"][0] is None  # no second copy of the first frame
+    return [first, *data["frames"][1:]]
+
+
 def test_scrubber_is_offline_accessible_and_has_one_frame_per_value():
     frames = [{"value": v} for v in (0, 1, 2)]
     html = scrubber(_draw_dot, frames, alt="A dot moving along the diagonal", label="position").data
-    assert "font-awesome" not in html and "https://" not in html
+    assert "font-awesome" not in html and "https://" not in html and "http://" not in html
     assert 'alt="A dot moving along the diagonal"' in html
-    assert 'aria-label="position" type="range"' in html
+    assert re.search(r'<input type="range" min="0" max="2" [^>]*aria-label="position"', html)
+    assert 'aria-valuetext="value = 0"' in html and "<output" in html
     assert 'class="fa' not in html
-    assert len(re.findall(r"data:image/png;base64", html)) == 3
+    sources = _frames(html)
+    assert len(sources) == 3 and all(
+        s.startswith(("data:image/png;base64,", "data:image/svg+xml;base64,")) for s in sources
+    )
+    # Every button has an accessible name.
+    buttons = re.findall(r"<button[^>]*>", html)
+    assert len(buttons) == 3 and all("aria-label=" in b for b in buttons)
 
 
 def test_scrubber_calls_draw_with_each_frame_as_keywords():
@@ -85,8 +103,37 @@ def test_scrubber_calls_draw_with_each_frame_as_keywords():
 
 def test_scrubber_frames_differ_when_the_value_changes():
     html = scrubber(_draw_dot, [{"value": 0.5}, {"value": 2.5}], alt="dot", label="x").data
-    frames = re.findall(r'data:image/png;base64,([^"]+)"', html)
+    frames = _frames(html)
     assert len(frames) == 2 and frames[0] != frames[1]
+
+
+def test_scrubber_shows_each_frames_value_as_text():
+    html = scrubber(_draw_dot, [{"value": 0.5}, {"value": 2.5}], alt="dot", label="x").data
+    data = json.loads(re.search(r'<script type="application/json">(.*?)</script>', html).group(1))
+    assert data["labels"] == ["value = 0.5", "value = 2.5"]
+    custom = scrubber(_draw_dot, [1, 2], alt="dot", label="x", labels=["one", "two"]).data
+    assert 'aria-valuetext="one"' in custom and '<output aria-hidden="true">one</output>' in custom
+
+
+def test_frame_label_keeps_numbers_and_short_strings_only():
+    assert frame_label({"w": 1.5, "b": 1, "name": "mat"}, 0, 4) == "w = 1.5, b = 1, name = mat"
+    assert frame_label({"model": object(), "epoch": 3}, 2, 4) == "epoch = 3"
+    assert frame_label({"xs": np.arange(3)}, 2, 4) == "3 of 4"
+    assert frame_label(np.float64(0.25), 0, 2) == "0.25"
+    assert frame_label(8, 3, 10, name="hidden units") == "hidden units = 8"
+
+
+def test_scrubber_frames_are_sized_sharp_and_readable():
+    html = scrubber(_draw_dot, [{"value": 1}, {"value": 2}], alt="dot", label="x", width=5, height=3).data
+    img = re.search(r"<img[^>]*>", html).group(0)
+    assert 'width="480" height="288"' in img  # 96 CSS px per inch
+    assert float(re.search(r'data-min-font-pt="([\d.]+)"', img).group(1)) >= 11 * 72 / 96
+    first = _frames(html)[0]
+    if first.startswith("data:image/png"):
+        from PIL import Image
+
+        with Image.open(io.BytesIO(base64.b64decode(first.split(",", 1)[1]))) as png:
+            assert png.size[0] >= 2 * 480  # two device pixels per CSS pixel
 
 
 def test_scrubber_rejects_bad_arguments():
@@ -98,20 +145,70 @@ def test_scrubber_rejects_bad_arguments():
         scrubber(_draw_dot, [1, 2], alt="", label="x")
     with pytest.raises(ValueError, match="label must"):
         scrubber(_draw_dot, [1, 2], alt="a", label=" ")
+    with pytest.raises(ValueError, match="labels must be 2 strings"):
+        scrubber(_draw_dot, [1, 2], alt="a", label="x", labels=["only one"])
+    with pytest.raises(ValueError, match="interval_ms must be"):
+        scrubber(_draw_dot, [1, 2], alt="a", label="x", interval_ms=0)
 
 
-def test_offline_player_escapes_alt_text():
-    page = '<link rel="stylesheet" href="https://cdn/font-awesome.css"><img id="_anim_img1">'
-    page += '<input id="_anim_slider1" type="range"><i class="fa fa-play"></i>'
-    out = offline_player(page, alt='say "hi" \\1', label="w")
-    assert 'alt="say &quot;hi&quot; \\1"' in out
-    assert "cdn" not in out and "▶" in out
-    assert np.char.count(out, "<img").item() == 1
+def test_player_escapes_alt_text_and_label():
+    out = player(
+        ["data:image/png;base64,AA", "data:image/png;base64,BB"],
+        ["a", "</script>"],
+        alt='say "hi"',
+        label="<w>",
+        size=(100, 50),
+        min_font_pt=9,
+    )
+    assert 'alt="say &quot;hi&quot;"' in out
+    assert 'aria-label="&lt;w&gt;"' in out
+    assert out.count("</script>") == 2  # a label cannot close the data script early
+
+
+def test_plot_img_is_sized_from_the_figure_and_sharp():
+    fig = new_figure(6, 3)
+    fig.add_subplot().plot([0, 1], [0, 1])
+    html = Plot(fig, "a line").to_html()
+    assert 'width="576" height="288"' in html
+    png = Plot(fig, "a line").to_png()
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.size == (2 * 576, 2 * 288)
+
+
+def test_small_text_is_raised_to_the_readable_floor_only_while_rendering():
+    fig = new_figure(6, 3)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    note = ax.text(0.5, 0.5, "note", fontsize=6)
+    ax.tick_params(labelsize=7)
+    html = Plot(fig, "a line").to_html()
+    smallest = float(re.search(r'data-min-font-pt="([\d.]+)"', html).group(1))
+    # 11 CSS px is 8.25 pt at full size (a 6-inch figure fits the 688 px column unshrunk).
+    assert smallest == pytest.approx(8.25)
+    assert note.get_fontsize() == 6  # the figure itself is unchanged
+    assert fig.axes[0].xaxis.get_ticklabels()[0].get_fontsize() == 7
+
+
+def test_wide_figures_get_a_higher_floor():
+    # A 10-inch figure (960 CSS px) shows at 688/960 of its size in the 688 px column.
+    assert min_font_pt(10) == pytest.approx(np.ceil(8.25 * 960 / 688 * 4) / 4)
+    assert min_font_pt(5) == pytest.approx(8.25)
+
+
+def test_yellow_is_readable_on_white():
+    def luminance(hex_colour: str) -> float:
+        rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    for name, colour in style.PALETTE.items():
+        contrast = 1.05 / (luminance(colour) + 0.05)
+        assert contrast >= 2.0, f"{name} ({colour}) is too pale on white: {contrast:.2f}:1"
 
 
 def test_compact_png_keeps_the_picture_and_shrinks_it():
-    import io
-
     from PIL import Image
 
     from mlcourse.figures import compact_png
