@@ -122,3 +122,36 @@ def attention_flops(n_layers: int, n_heads: int, head_dim: int, context: int) ->
     head_dim = as_int(head_dim, "head_dim", low=1)
     context = as_int(context, "context", low=1)
     return 4 * n_layers * n_heads * head_dim * context
+
+
+def generation_flops(
+    n_weights: int, n_layers: int, n_heads: int, head_dim: int, prompt: int, new: int, *, kv_cache: bool
+) -> list[int]:
+    """Cumulative FLOPs of generating ``new`` tokens after a ``prompt``, with or without a KV cache.
+
+    A forward pass over ``T`` new tokens with ``S`` tokens of context costs ``2 * n_weights * T``
+    for the weights plus ``4 * n_layers * n_heads * head_dim * T * S`` for attention's scores and
+    weighted values (as the course's code computes them: every query against every key, the
+    future masked). With a cache, the prompt runs once and each step runs one token; without one,
+    every step runs the whole text again.
+
+    Returns
+    -------
+    list of int, length ``new``
+        Entry ``k`` is the total after the ``k + 1``-th new token's logits are computed (the
+        first entry includes the prompt's pass).
+    """
+    n_weights = as_int(n_weights, "n_weights", low=1)
+    per_attention = attention_flops(n_layers, n_heads, head_dim, 1)  # per query and key pair
+    prompt = as_int(prompt, "prompt", low=1)
+    new = as_int(new, "new", low=0, high=1_000_000)
+
+    def forward(T: int, S: int) -> int:
+        return 2 * n_weights * T + per_attention * T * S
+
+    totals, total = [], 0
+    for k in range(new):
+        S = prompt + k  # tokens whose logits predict the next one
+        total += (forward(prompt, prompt) if k == 0 else forward(1, S)) if kv_cache else forward(S, S)
+        totals.append(total)
+    return totals

@@ -143,3 +143,20 @@ def test_soft_target_checker_never_crashes(answer):
     assert not ex.check_soft_target_gradient(lambda z, q: answer).ok
     assert not ex.check_soft_target_gradient(lambda z, q: 1 / 0).ok
     assert not ex.check_soft_target_gradient("not a function").ok
+
+
+def test_generation_flops_by_hand():
+    # n_weights 10 and one layer, head and channel: 20 FLOPs per token, 4 per query-key pair
+    assert flops.generation_flops(10, 1, 1, 1, 2, 3, kv_cache=True) == [56, 56 + 32, 56 + 32 + 36]
+    assert flops.generation_flops(10, 1, 1, 1, 2, 3, kv_cache=False) == [56, 56 + 96, 56 + 96 + 144]
+    assert flops.generation_flops(10, 1, 1, 1, 2, 0, kv_cache=True) == []
+    with pytest.raises(ValueError, match="prompt"):
+        flops.generation_flops(10, 1, 1, 1, 0, 3, kv_cache=True)
+
+
+def test_generation_flops_figure_states_totals():
+    plot = figs.plot_generation_flops([2e9, 3e9, 4e9], [2e9, 5e9, 9e9], prompt=7)
+    assert "up to 3 tokens" in plot.alt and "7-token prompt" in plot.alt
+    assert "ends at 4.0" in plot.alt and "ends at 9.0, 2 times more" in plot.alt
+    with pytest.raises(ValueError):
+        figs.plot_generation_flops([1.0], [1.0, 2.0], prompt=3)

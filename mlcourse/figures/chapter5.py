@@ -363,3 +363,27 @@ def plot_decoder_flops(sizes: Mapping[str, int], attention: int) -> Plot:
         f"In all {total / 1e6:,.0f} million, of which the weights' share, two per weight, is "
         f"{(total - attention) / total:.1%}.",
     )
+
+
+def plot_generation_flops(with_cache: Sequence[int], without_cache: Sequence[int], prompt: int) -> Plot:
+    """Cumulative FLOPs of generating tokens with and without a KV cache (from :func:`flops.generation_flops`)."""
+    runs = {"with": np.asarray(with_cache, dtype=float), "without": np.asarray(without_cache, dtype=float)}
+    if runs["with"].shape != runs["without"].shape or runs["with"].ndim != 1 or len(runs["with"]) == 0:
+        raise ValueError("with_cache and without_cache must be equally long, non-empty lists of FLOP totals")
+    steps = np.arange(1, len(runs["with"]) + 1)
+    fig = new_figure(7.5, 3.2)
+    with styled():
+        ax = fig.add_subplot()
+        ax.plot(steps, runs["without"] / 1e9, color=PALETTE["orange"], label="no cache: rerun the whole text")
+        ax.plot(steps, runs["with"] / 1e9, color=PALETTE["blue"], label="KV cache: one token per step")
+        ax.set_xlabel(f"tokens generated after a {prompt}-token prompt")
+        ax.set_ylabel("total GFLOPs")
+        ax.legend(loc="upper left")
+    ratio = runs["without"][-1] / runs["with"][-1]
+    return Plot(
+        fig,
+        f"Two rising curves of the total billions of FLOPs spent generating up to {len(steps)} tokens after a "
+        f"{prompt}-token prompt. With a KV cache the total grows by about the same amount per token and ends at "
+        f"{runs['with'][-1] / 1e9:,.1f}; rerunning the whole text each step grows ever faster and ends at "
+        f"{runs['without'][-1] / 1e9:,.1f}, {ratio:.0f} times more.",
+    )
