@@ -77,7 +77,10 @@ def rope(x: np.ndarray, cos: np.ndarray, sin: np.ndarray) -> np.ndarray:
 
 
 def float32_softmax(scores: np.ndarray) -> np.ndarray:
-    """Softmax over the last axis, in the input's dtype (float32 here)."""
+    """Softmax over the last axis, in the input's dtype (float32 here).
+
+    Defined in chapter 5.
+    """
     e = np.exp(scores - scores.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
@@ -130,8 +133,9 @@ def self_attention(x: np.ndarray, block: dict, cos: np.ndarray, sin: np.ndarray,
 
     q = rope(heads(x @ block["attn_q"]), cos, sin)
     k = rope(heads(x @ block["attn_k"]), cos, sin)
-    cache["k"] = np.concatenate([cache["k"], k], axis=1)
-    cache["v"] = np.concatenate([cache["v"], heads(x @ block["attn_v"])], axis=1)
+    v = heads(x @ block["attn_v"])
+    cache["k"] = np.concatenate([cache["k"], k], axis=1)  # the KV cache grows by T tokens
+    cache["v"] = np.concatenate([cache["v"], v], axis=1)
     out = attention(q, cache["k"], cache["v"])  # (n_heads, T, head_dim)
     return out.transpose(1, 0, 2).reshape(T, -1) @ block["attn_output"]
 
@@ -152,7 +156,8 @@ def swiglu_mlp(x: np.ndarray, block: dict) -> np.ndarray:
     block : dict
         ``ffn_gate`` and ``ffn_up`` of shape (d_model, d_ff), ``ffn_down`` of shape (d_ff, d_model).
     """
-    return (silu(x @ block["ffn_gate"]) * (x @ block["ffn_up"])) @ block["ffn_down"]
+    gate, up = silu(x @ block["ffn_gate"]), x @ block["ffn_up"]
+    return (gate * up) @ block["ffn_down"]
 
 
 def new_kv_cache(n_layers: int, n_kv_heads: int, head_dim: int) -> list[dict]:
@@ -190,7 +195,9 @@ def llama_forward(ids: np.ndarray, params: dict, hparams: dict, cache: list[dict
     start = cache[0]["k"].shape[1]  # tokens already seen
     cos, sin = rope_tables(np.arange(start, start + len(ids)), head_dim, hparams["rope_base"])
     x = params["token_embd"][ids]  # token embeddings: the residual stream, (T, d_model)
-    for block, block_cache in zip(params["blocks"], cache, strict=True):
-        x = x + self_attention(rms_norm(x, block["attn_norm"], eps), block, cos, sin, block_cache)
+    for block, kv in zip(params["blocks"], cache, strict=True):
+        h = rms_norm(x, block["attn_norm"], eps)
+        x = x + self_attention(h, block, cos, sin, kv)
         x = x + swiglu_mlp(rms_norm(x, block["ffn_norm"], eps), block)
-    return rms_norm(x, params["output_norm"], eps) @ params["token_embd"].T  # tied output head
+    x = rms_norm(x, params["output_norm"], eps)
+    return x @ params["token_embd"].T  # tied output head: the embedding again

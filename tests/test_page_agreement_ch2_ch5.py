@@ -115,7 +115,7 @@ def test_adam_update_on_the_page_is_the_package_update_over_many_steps(seed):
             np.testing.assert_array_equal(a, b)
 
 
-IDEA_MODULES = ["mlp", "optim", "training", "scale", "approximation", "datasets"]
+IDEA_MODULES = ["mlp", "optim", "training", "scale", "approximation", "datasets", "flops", "finetuning"]
 FORBIDDEN = ("matplotlib", "IPython", "ipywidgets", "mlcourse.figures", "mlcourse.exercises")
 
 

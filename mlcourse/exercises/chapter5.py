@@ -1,4 +1,5 @@
-"""Chapter 5's exercise checkers: a gradient-descent step, the logits' gradient, a gradient check's cost.
+"""Chapter 5's exercise checkers: a gradient-descent step, the logits' gradient (one-hot and soft targets),
+a gradient check's cost.
 
 Every checker turns whatever the reader's function does (returns None, a string, a ragged list,
 NaN, or raises) into :class:`~mlcourse.exercises.feedback.Feedback`, never a traceback.
@@ -117,6 +118,46 @@ def check_logit_gradient(logit_grad: Callable) -> Feedback:
     if np.allclose(got, (logits - onehot) / n) or np.allclose(got, logits - onehot):
         return wrong("use the softmax probabilities, not the raw logits.")
     return wrong("compare with (softmax(logits) − onehot(y)) / n, row by row.")
+
+
+def check_soft_target_gradient(soft_target_grad: Callable) -> Feedback:
+    """Check the reader's ``soft_target_grad(logits, q)``: d/d logits of the mean soft-target cross-entropy.
+
+    The loss is ``-mean_i sum_k q[i, k] * log softmax(logits)[i, k]`` for target distributions ``q``
+    (rows summing to 1, e.g. label smoothing); its gradient is ``(softmax(logits) - q) / n``.
+    """
+    if not callable(soft_target_grad):
+        return wrong(f"pass your function itself, not its result; got {type(soft_target_grad).__name__}")
+    rng = np.random.default_rng(11)
+    logits = rng.normal(size=(5, 4))
+    q = rng.dirichlet(np.ones(4), size=5)  # soft targets: no row is one-hot
+    p, n = softmax(logits), len(q)
+    try:
+        returned = soft_target_grad(logits.copy(), q.copy())
+    except Exception as exc:  # the reader's code may raise anything
+        return wrong(f"soft_target_grad raised {type(exc).__name__}: {exc}")
+    got = _as_float_array(returned)
+    if got is None:
+        return wrong(f"soft_target_grad returned {returned!r}; return an array of shape {logits.shape}.")
+    expected = (p - q) / n
+    if got.shape != expected.shape:
+        return wrong(f"the gradient must have the logits' shape {expected.shape}; got {got.shape}.")
+    if not np.all(np.isfinite(got)):
+        return wrong("the gradient holds NaN or infinity; compute softmax stably (shift by the max).")
+    if np.allclose(got, expected):
+        return correct("d loss / d logits = (softmax(logits) − q) / n: the one-hot rule with q in its place.")
+    if np.allclose(got, p - q):
+        return wrong("right direction, but the loss is a mean over n rows: divide by n.")
+    if np.allclose(got, (q - p) / n) or np.allclose(got, q - p):
+        return wrong("the sign is flipped: it is probabilities minus targets, p − q.")
+    if np.allclose(got, (p - np.eye(4)[q.argmax(axis=1)]) / n):
+        return wrong("q is a whole distribution, not a label: subtract q itself, not the one-hot of its largest entry.")
+    if np.allclose(got, (p - q / p) / n) or np.allclose(got, -q / p / n):
+        return wrong(
+            "differentiate with respect to the logits, not the probabilities: the softmax's own "
+            "derivative turns −q/p into p − q."
+        )
+    return wrong("write the loss as −Σ q_k z_k + log Σ exp z_j (Σ q_k = 1) and differentiate each z_k.")
 
 
 def check_gradient_check_cost(n_forward_passes: Any, layer_sizes: Sequence[int] = (2, 16, 16, 2)) -> Feedback:

@@ -301,3 +301,89 @@ def plot_training_memory(train_bytes: Mapping[str, int], infer_bytes: Mapping[st
         f"parameters and {infer_bytes['activations'] / 1024:,.0f} KiB of activations, "
         f"{total_t / total_i:.1f} times less.",
     )
+
+
+def plot_fine_tuning_seeds(finetuned: Sequence[int], scratch: Sequence[int], target: float) -> Plot:
+    """Updates to reach the target, one dot per seed: fine-tuning vs training from scratch."""
+    runs = {"fine-tuning": np.asarray(finetuned, dtype=float), "from scratch": np.asarray(scratch, dtype=float)}
+    for name, steps in runs.items():
+        if steps.ndim != 1 or len(steps) == 0 or not np.all(np.isfinite(steps)) or np.any(steps < 0):
+            raise ValueError(f"{name} steps must be a non-empty list of update counts >= 0 (every run reached it)")
+    fig = new_figure(7.5, 2.6)
+    with styled():
+        ax = fig.add_subplot()
+        for row, (steps, color) in enumerate(zip(runs.values(), (PALETTE["blue"], PALETTE["orange"]), strict=True)):
+            ax.scatter(steps, np.full(len(steps), row), color=color, s=40, alpha=0.8, zorder=3)
+            ax.plot([steps.mean()] * 2, [row - 0.3, row + 0.3], color=INK, linewidth=2)
+            ax.text(steps.mean(), row + 0.35, f"mean {steps.mean():.0f}", ha="center", fontsize=9)
+        ax.set_yticks([0, 1], list(runs))
+        ax.set_ylim(-0.6, 1.8)
+        ax.set_xlabel(f"updates to reach {target:.0%} validation accuracy (one dot per seed)")
+        ax.grid(axis="y", visible=False)
+    ft, sc = runs["fine-tuning"], runs["from scratch"]
+    return Plot(
+        fig,
+        f"Dot plot over {len(ft)} seeds of the updates needed to reach {target:.0%} validation accuracy on the "
+        f"rotated moons. Fine-tuning needs {ft.min():.0f} to {ft.max():.0f} (mean {ft.mean():.1f}); training from "
+        f"scratch needs {sc.min():.0f} to {sc.max():.0f} (mean {sc.mean():.0f}). The two ranges do not overlap.",
+    )
+
+
+def plot_decoder_flops(sizes: Mapping[str, int], attention: int) -> Plot:
+    """FLOPs per generated token of a decoder, by part: 2 per weight, plus attention over the context.
+
+    Parameters
+    ----------
+    sizes : dict of str to int
+        Weights multiplied per token, by part (from :func:`mlcourse.flops.decoder_matrix_sizes`).
+    attention : int
+        FLOPs of attention's weight-free products (:func:`mlcourse.flops.attention_flops`).
+    """
+    parts = {f"{name} weights": 2 * int(n) for name, n in sizes.items()}
+    parts["attention scores\nand values"] = int(attention)
+    if any(v < 0 for v in parts.values()) or not parts:
+        raise ValueError("sizes and attention must be counts >= 0")
+    fig = new_figure(7.5, 2.8)
+    with styled():
+        ax = fig.add_subplot()
+        names = list(parts)
+        mflops = [parts[n] / 1e6 for n in names]
+        colors = [PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["purple"]]
+        ax.barh(names[::-1], mflops[::-1], color=colors[: len(names)][::-1], height=0.6)
+        for i, v in enumerate(mflops[::-1]):
+            ax.text(v, i, f" {v:,.1f}", va="center", fontsize=9)
+        ax.set_xlabel("million FLOPs per generated token")
+        ax.set_xlim(0, max(mflops) * 1.2)
+        ax.grid(axis="y", visible=False)
+    total = sum(parts.values())
+    shares = ", ".join(f"{n.replace(chr(10), ' ')} {v / 1e6:,.1f}" for n, v in parts.items())
+    return Plot(
+        fig,
+        f"Horizontal bars of the million floating-point operations one generated token costs, by part: {shares}. "
+        f"In all {total / 1e6:,.0f} million, of which the weights' share, two per weight, is "
+        f"{(total - attention) / total:.1%}.",
+    )
+
+
+def plot_generation_flops(with_cache: Sequence[int], without_cache: Sequence[int], prompt: int) -> Plot:
+    """Cumulative FLOPs of generating tokens with and without a KV cache (from :func:`flops.generation_flops`)."""
+    runs = {"with": np.asarray(with_cache, dtype=float), "without": np.asarray(without_cache, dtype=float)}
+    if runs["with"].shape != runs["without"].shape or runs["with"].ndim != 1 or len(runs["with"]) == 0:
+        raise ValueError("with_cache and without_cache must be equally long, non-empty lists of FLOP totals")
+    steps = np.arange(1, len(runs["with"]) + 1)
+    fig = new_figure(7.5, 3.2)
+    with styled():
+        ax = fig.add_subplot()
+        ax.plot(steps, runs["without"] / 1e9, color=PALETTE["orange"], label="no cache: rerun the whole text")
+        ax.plot(steps, runs["with"] / 1e9, color=PALETTE["blue"], label="KV cache: one token per step")
+        ax.set_xlabel(f"tokens generated after a {prompt}-token prompt")
+        ax.set_ylabel("total GFLOPs")
+        ax.legend(loc="upper left")
+    ratio = runs["without"][-1] / runs["with"][-1]
+    return Plot(
+        fig,
+        f"Two rising curves of the total billions of FLOPs spent generating up to {len(steps)} tokens after a "
+        f"{prompt}-token prompt. With a KV cache the total grows by about the same amount per token and ends at "
+        f"{runs['with'][-1] / 1e9:,.1f}; rerunning the whole text each step grows ever faster and ends at "
+        f"{runs['without'][-1] / 1e9:,.1f}, {ratio:.0f} times more.",
+    )
