@@ -5,6 +5,7 @@ from mlcourse import bias_variance as bv
 from mlcourse import double_descent as dd
 from mlcourse import regression
 from mlcourse.figures import chapter6 as figs
+from mlcourse.figures import chapter6_beyond as figs_beyond
 from mlcourse.figures import new_figure
 
 
@@ -45,7 +46,7 @@ def test_every_figure_has_axes_and_alt_text(sweep):
         figs.plot_tradeoff_diagram(rng),
         figs.plot_fits(4, n=15, noise=0.2, ridge=1e-3),
         figs.plot_learning_curve_by_size([10, 20, 40], bv.learning_curve([10, 20, 40], 2, rng, n_sets=20), degree=2),
-        figs.plot_double_descent(counts, dd.feature_sweep(e, counts, w, b), n=10),
+        figs_beyond.plot_double_descent(counts, dd.feature_sweep(e, counts, w, b), n=10),
         figs.plot_model_selection(degrees, np.ones(6), np.ones(6), np.arange(6.0) + 1, [1, 2, 2], [2, 2, 3]),
         figs.plot_decomposition([1e-3, 1e-1, 10.0], results[:3], xlabel="λ", logx=True, logy=True),
     ]
