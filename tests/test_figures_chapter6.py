@@ -67,3 +67,26 @@ def test_draw_fits_title_reports_the_settings():
     e = bv.make_experiment(12, np.random.default_rng(0), noise=0.2, n_sets=200, n_test=100)
     assert result == bv.measure(e, regression.polynomial_fitter(3))
     assert f"variance {result.variance:.3g}" in title
+
+
+def test_plot_early_stopping_describes_its_curves_and_checks_lengths():
+    steps = [1, 10, 100, 1000]
+    plot = figs_beyond.plot_early_stopping(
+        steps,
+        [0.5, 0.2, 0.3, 0.4],
+        [0.4, 0.1, 0.05, 0.04],
+        [0.5, 0.22, 0.25, 0.25],
+        weight_decay=0.01,
+        ridge_error=0.25,
+        least_squares_error=0.45,
+    )
+    assert "falls to 0.2 at 10 steps" in plot.alt and "rises to 0.4" in plot.alt
+    assert "settles at 0.25" in plot.alt and "0.45" in plot.alt
+    with pytest.raises(ValueError, match="test_decay must have one value per step"):
+        figs_beyond.plot_early_stopping(
+            steps, [1, 2, 3, 4], [1, 2, 3, 4], [1, 2], weight_decay=0.0, ridge_error=1.0, least_squares_error=1.0
+        )
+    with pytest.raises(ValueError, match="weight_decay"):
+        figs_beyond.plot_early_stopping(
+            steps, [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], weight_decay=-1, ridge_error=1.0, least_squares_error=1.0
+        )
