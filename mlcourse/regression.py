@@ -68,10 +68,8 @@ def sample_data(
 
     Parameters
     ----------
-    n : int
-        Number of points per training set, at least 1.
-    rng : numpy.random.Generator
-        Source of randomness, e.g. ``np.random.default_rng(0)``.
+    n, rng : int, numpy.random.Generator
+        Points per training set (at least 1), and the source of randomness.
     noise : float
         Standard deviation of the noise (same units as y), at least 0.
     n_sets : int, optional
@@ -289,10 +287,8 @@ def evaluate(design, coefs) -> np.ndarray:
 
     Parameters
     ----------
-    design : array_like, shape (..., m, p)
-        Features of the points to predict (leading axes broadcast against ``coefs``').
-    coefs : array_like, shape (..., p)
-        Coefficients from :func:`least_squares`.
+    design, coefs : array_like, shapes (..., m, p) and (..., p)
+        Features of the points to predict, and coefficients (leading axes broadcast).
 
     Returns
     -------

@@ -42,14 +42,8 @@ def _schematic(ax) -> None:
     ax.vlines(best, 0.0, 0.9, color=PALETTE["green"], linestyle="--", linewidth=1.5)
     ax.text(best, 0.36, " sweet spot", color=PALETTE["green"], ha="left", va="bottom", fontsize=10)
     ax.text(0.015, 1.42, "UNDERFITTING\nhigh bias: too simple,\nmisses the pattern", va="top", fontsize=9.5)
-    ax.text(
-        0.985,
-        1.42,
-        "OVERFITTING\nhigh variance: fits the noise,\nchanges with the sample",
-        va="top",
-        ha="right",
-        fontsize=9.5,
-    )
+    overfitting = "OVERFITTING\nhigh variance: fits the noise,\nchanges with the sample"
+    ax.text(0.985, 1.42, overfitting, va="top", ha="right", fontsize=9.5)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.45)
     ax.set_xticks([])
