@@ -54,6 +54,11 @@ def test_every_figure_has_axes_and_alt_text(sweep):
         assert plot.fig.axes and len(plot.alt) > 80
         assert plot.to_png(dpi=40).startswith(b"\x89PNG")
     assert "interpolation threshold" in plots[3].alt and "p = 10" in plots[3].alt
+    dd_results = dd.feature_sweep(e, counts, w, b)
+    best_below = min(r.test_error for p, r in zip(counts, dd_results, strict=True) if p < 10)
+    assert f"at best {best_below:.3g}" in plots[3].alt
+    with pytest.raises(ValueError, match="counts must include some p below n"):
+        figs_beyond.plot_double_descent(counts[2:], dd_results[2:], n=10)
     assert "degree 4" in plots[1].alt
 
 

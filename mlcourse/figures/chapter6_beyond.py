@@ -14,7 +14,7 @@ from mlcourse.bias_variance import Decomposition
 from mlcourse.figures.chapter6 import _plain_log, _settings, _values
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
-from mlcourse.validation import as_float_array, as_number
+from mlcourse.validation import as_float_array, as_int, as_number
 
 
 def plot_double_descent(counts: Sequence[int], results: Sequence[Decomposition], n: int) -> Plot:
@@ -26,6 +26,9 @@ def plot_double_descent(counts: Sequence[int], results: Sequence[Decomposition],
     train, test = _values(results, "train_error"), _values(results, "test_error")
     var, norm = _values(results, "variance"), _values(results, "coef_norm")
     peak = int(counts[np.argmax(test)])
+    n = as_int(n, "n", low=1)
+    if not np.any(counts < n):
+        raise ValueError(f"counts must include some p below n = {n}, to show the classical side")
     fig = new_figure(9.0, 3.9)
     with styled():
         left, right = fig.subplots(1, 2, width_ratios=[1.6, 1.0])
@@ -50,10 +53,11 @@ def plot_double_descent(counts: Sequence[int], results: Sequence[Decomposition],
     return Plot(
         fig,
         f"Double descent with random cosine features and minimum-norm least squares on {n} training points. "
-        f"Left: test error falls, then rises to a peak of {test.max():.3g} at p = {peak} features, the "
-        f"interpolation threshold where training error reaches zero, and falls again to {test[-1]:.3g} at "
-        f"p = {counts[-1]:g}; the variance makes the peak. Right: the norm of the fitted coefficients peaks at "
-        f"the same p and shrinks beyond it.",
+        f"Left: below the threshold the test error is at best {test[counts < n].min():.3g} "
+        f"(with {counts[0]:g} feature{'s' if counts[0] != 1 else ''}: {test[0]:.3g}); it rises to a peak of "
+        f"{test.max():.3g} at p = {peak} features, the interpolation threshold where training error reaches "
+        f"zero, and falls again to {test[-1]:.3g} at p = {counts[-1]:g}; the variance makes the peak. "
+        "Right: the norm of the fitted coefficients peaks at the same p and shrinks beyond it.",
     )
 
 
