@@ -109,9 +109,10 @@ def plot_early_stopping(
             ridge_error, color=PALETTE["green"], linestyle="--", linewidth=1, label=f"ridge λ = {weight_decay:g}"
         )
         ax.scatter([steps[best]], [test[best]], s=140, facecolor="none", edgecolor=INK, linewidth=1.8, zorder=4)
-        ax.text(steps[best], test[best] * 0.82, f"stop here:\n{steps[best]:g} steps", ha="center", va="top")
+        top = 1.5 * max(test.max(), least_squares_error)  # room for the legend above the curves
+        ax.text(steps[best], test[best] + 0.1 * top, f"stop here:\n{steps[best]:g} steps", ha="center", va="bottom")
         _plain_log(ax, "x")
-        ax.set_ylim(0, 1.5 * max(test.max(), least_squares_error))  # room for the legend above the curves
+        ax.set_ylim(0, top)
         ax.set_xlabel("gradient-descent steps (log scale)")
         ax.set_ylabel("mean squared error")
         ax.legend(fontsize=8.5, loc="upper center", ncol=2)
