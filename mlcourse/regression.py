@@ -1,22 +1,15 @@
 """Regression on one input: noisy samples of a known function, and least-squares fits to them.
 
-The data live on the interval ``[-1, 1]``: inputs ``x`` are drawn uniformly there and targets
-are ``y = f(x) + noise`` with Gaussian noise of standard deviation ``noise``. Because ``f`` is
-known, every error can be split into its parts (see :mod:`mlcourse.bias_variance`).
+Inputs ``x`` lie in ``[-1, 1]``; targets are ``y = f(x) + noise`` with Gaussian noise. Because
+``f`` is known, every error can be split into its parts (see :mod:`mlcourse.bias_variance`).
+Two families of models are fitted by least squares: **polynomials** in the Legendre basis
+:math:`P_0, \\dots, P_d` (nearly orthogonal on ``[-1, 1]``, so the fit stays well conditioned
+where raw powers would not), and **random features** :math:`\\cos(w_j x + b_j)`, the model of
+the double-descent experiment.
 
-Two families of models are fitted by least squares:
-
-* **polynomials** of a given degree, written in the Legendre basis :math:`P_0, \\dots, P_d`
-  (``numpy.polynomial.legendre``). On ``[-1, 1]`` these are nearly orthogonal, so the fit stays
-  well conditioned where the raw powers ``1, x, x**2, ...`` would not;
-* **random features** :math:`\\cos(w_j x + b_j)` with random frequencies and phases, the model
-  of the double-descent experiment.
-
-:func:`least_squares` solves many problems at once (one per training set, stacked along the
-leading axes) with numpy's batched pseudo-inverse. With ``ridge = 0`` it returns the
-minimum-norm solution, which is the ordinary least-squares fit when there are fewer parameters
-than points and the smallest interpolating fit when there are more; ``ridge > 0`` adds a
-penalty on the size of the coefficients. A *fitter* (:func:`polynomial_fitter`,
+:func:`least_squares` solves a stack of problems at once (one per training set) with numpy's
+batched pseudo-inverse: the minimum-norm solution when ``ridge = 0``, a penalty on the size of
+the coefficients when ``ridge > 0``. A *fitter* (:func:`polynomial_fitter`,
 :func:`least_squares_fitter`) packages one model so that chapter 6's experiments can fit every
 training set of a simulation at once.
 """
@@ -27,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from mlcourse.validation import as_float_array, as_int, as_number, as_rng, check_same_shape
+from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng, check_same_shape
 
 #: The input interval.
 DOMAIN: tuple[float, float] = (-1.0, 1.0)
@@ -56,14 +49,7 @@ def target(x) -> np.ndarray:
 
     About one and a half waves: a line underfits it, a polynomial of degree 4 to 6 follows it.
 
-    Parameters
-    ----------
-    x : array_like, any shape
-        Inputs.
-
-    Returns
-    -------
-    numpy.ndarray, same shape as ``x``
+    ``x`` : array_like of any shape; returns an array of the same shape.
     """
     x = as_float_array(x, "x", allow_empty=True)
     return np.sin(4.0 * x + 1.0)
@@ -82,10 +68,8 @@ def sample_data(
 
     Parameters
     ----------
-    n : int
-        Number of points per training set, at least 1.
-    rng : numpy.random.Generator
-        Source of randomness, e.g. ``np.random.default_rng(0)``.
+    n, rng : int, numpy.random.Generator
+        Points per training set (at least 1), and the source of randomness.
     noise : float
         Standard deviation of the noise (same units as y), at least 0.
     n_sets : int, optional
@@ -133,10 +117,8 @@ def legendre_design(x, degree: int) -> np.ndarray:
 
     Parameters
     ----------
-    x : array_like, shape (..., n)
-        Inputs in ``[-1, 1]``.
-    degree : int
-        Polynomial degree d, at least 0.
+    x, degree : array_like, shape (..., n), and int
+        Inputs in ``[-1, 1]``, and the polynomial degree d, at least 0.
 
     Returns
     -------
@@ -157,13 +139,10 @@ def random_features(
 
     Parameters
     ----------
-    n_features : int
-        How many features, at least 1.
-    rng : numpy.random.Generator
-        Source of randomness.
+    n_features, rng : int, numpy.random.Generator
+        How many features (at least 1), and the source of randomness.
     scale : float
-        Standard deviation of the frequencies (radians per unit of x), > 0: larger means wigglier
-        features.
+        Standard deviation of the frequencies (radians per unit of x), > 0: larger is wigglier.
     n_sets : int, optional
         If given, draw an independent set of features for each of that many training sets.
 
@@ -215,7 +194,7 @@ def random_feature_design(x, w, b) -> np.ndarray:
 # --------------------------------------------------------------------------- fitting
 
 
-def least_squares(design, y, *, ridge: float = 0.0) -> np.ndarray:
+def least_squares(design, y, *, ridge: float = 0.0, intercept: bool = False) -> np.ndarray:
     """(Ridge) least squares: the coefficients minimising ``mean((design @ c - y)**2) + ridge * |c|**2``.
 
     Built on :func:`numpy.linalg.pinv`, which solves a whole stack of problems at once (one per
@@ -238,6 +217,10 @@ def least_squares(design, y, *, ridge: float = 0.0) -> np.ndarray:
         Targets; leading axes broadcast against ``design``'s.
     ridge : float
         Penalty strength, at least 0 (per point: it does not grow with n).
+    intercept : bool
+        If True, the first column of ``design`` is a constant (the intercept) and is not
+        penalised (ESL section 3.4.1): shifting every target by a constant then shifts the fit by
+        that constant, whatever ``ridge``. Solved by centring the other columns and ``y``.
 
     Returns
     -------
@@ -254,6 +237,8 @@ def least_squares(design, y, *, ridge: float = 0.0) -> np.ndarray:
         )
     _check_stacks(design.shape[:-2], y.shape[:-1], ("design", "y"))
     ridge = as_number(ridge, "ridge", low=0.0, high=MAX_RIDGE)
+    if as_bool(intercept, "intercept") and ridge > 0.0:
+        return _ridge_with_free_intercept(design, y, ridge)
     n, p = design.shape[-2:]
     if ridge > 0.0 and p > n:
         # More features than points: the same fit is c = design^T a with
@@ -273,6 +258,20 @@ def least_squares(design, y, *, ridge: float = 0.0) -> np.ndarray:
     return coefs
 
 
+def _ridge_with_free_intercept(design: np.ndarray, y: np.ndarray, ridge: float) -> np.ndarray:
+    """Ridge that leaves the constant first column unpenalised: fit the centred rest, then the mean."""
+    column = design[..., :, :1]
+    if np.any(column != column[..., :1, :]) or np.any(column == 0.0):
+        raise ValueError("with intercept=True the first column of design must be a nonzero constant")
+    x_mean, y_mean = design[..., :, 1:].mean(axis=-2), y.mean(axis=-1)
+    if design.shape[-1] == 1:
+        rest = np.zeros((*np.broadcast_shapes(x_mean.shape[:-1], y_mean.shape), 0))
+    else:
+        rest = least_squares(design[..., :, 1:] - x_mean[..., None, :], y - y_mean[..., None], ridge=ridge)
+    const = (y_mean - np.sum(x_mean * rest, axis=-1)) / column[..., 0, 0]
+    return np.concatenate([const[..., None], rest], axis=-1)
+
+
 def _check_stacks(a: tuple[int, ...], b: tuple[int, ...], names: tuple[str, str]) -> None:
     """The leading (stacking) axes of two arguments must broadcast: equal, or 1, or missing."""
     try:
@@ -288,10 +287,8 @@ def evaluate(design, coefs) -> np.ndarray:
 
     Parameters
     ----------
-    design : array_like, shape (..., m, p)
-        Features of the points to predict (leading axes broadcast against ``coefs``').
-    coefs : array_like, shape (..., p)
-        Coefficients from :func:`least_squares`.
+    design, coefs : array_like, shapes (..., m, p) and (..., p)
+        Features of the points to predict, and coefficients (leading axes broadcast).
 
     Returns
     -------
@@ -322,7 +319,7 @@ def fit_polynomial(x, y, degree: int, *, ridge: float = 0.0) -> np.ndarray:
     degree : int
         Polynomial degree, at least 0.
     ridge : float
-        Ridge penalty, at least 0.
+        Ridge penalty, at least 0; it leaves the constant term :math:`P_0 = 1` free.
 
     Returns
     -------
@@ -334,7 +331,7 @@ def fit_polynomial(x, y, degree: int, *, ridge: float = 0.0) -> np.ndarray:
     if x.ndim < 1:
         raise ValueError("x must be an array of training inputs, shape (..., n), got a single number")
     check_same_shape(x, y, ("x", "y"))
-    return least_squares(legendre_design(x, degree), y, ridge=ridge)
+    return least_squares(legendre_design(x, degree), y, ridge=ridge, intercept=True)
 
 
 def predict_polynomial(coefs, x) -> np.ndarray:
@@ -342,10 +339,8 @@ def predict_polynomial(coefs, x) -> np.ndarray:
 
     Parameters
     ----------
-    coefs : array_like, shape (..., degree + 1)
-        From :func:`fit_polynomial`.
-    x : array_like, shape (m,) or (..., m)
-        Inputs in ``[-1, 1]``; a 1-D ``x`` is shared by every set of coefficients.
+    coefs, x : array_like, shapes (..., degree + 1) and (m,) or (..., m)
+        Coefficients from :func:`fit_polynomial`; inputs in ``[-1, 1]`` (a 1-D ``x`` is shared).
 
     Returns
     -------
@@ -364,15 +359,18 @@ def predict_polynomial(coefs, x) -> np.ndarray:
 Fitter = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
-def least_squares_fitter(features: Callable[[np.ndarray], np.ndarray], *, ridge: float = 0.0) -> Fitter:
+def least_squares_fitter(
+    features: Callable[[np.ndarray], np.ndarray], *, ridge: float = 0.0, intercept: bool = False
+) -> Fitter:
     """A fitter for (ridge) least squares on the features ``features(x) -> design (..., n, p)``.
 
     Parameters
     ----------
     features : callable
         Maps inputs of shape (..., n) to their design matrix (..., n, p).
-    ridge : float
-        Penalty strength, at least 0 (see :func:`least_squares`).
+    ridge, intercept : float, bool
+        Penalty strength, at least 0, and whether the first feature is an unpenalised constant
+        (see :func:`least_squares`).
 
     Returns
     -------
@@ -381,10 +379,11 @@ def least_squares_fitter(features: Callable[[np.ndarray], np.ndarray], *, ridge:
     if not callable(features):
         raise TypeError(f"features must be callable, got {type(features).__name__}")
     ridge = as_number(ridge, "ridge", low=0.0)
+    intercept = as_bool(intercept, "intercept")
 
     def fit(x_train, y_train, x_test):
         design = features(x_train)
-        coefs = least_squares(design, y_train, ridge=ridge)
+        coefs = least_squares(design, y_train, ridge=ridge, intercept=intercept)
         return evaluate(design, coefs), evaluate(features(x_test), coefs), coefs
 
     return fit
@@ -398,7 +397,7 @@ def polynomial_fitter(degree: int, *, ridge: float = 0.0) -> Fitter:
     degree : int
         Between 0 and :data:`MAX_DEGREE`.
     ridge : float
-        Penalty strength, at least 0.
+        Penalty strength, at least 0 (the constant term is not penalised).
     """
     degree = as_int(degree, "degree", low=0, high=MAX_DEGREE)
-    return least_squares_fitter(lambda x: legendre_design(x, degree), ridge=ridge)
+    return least_squares_fitter(lambda x: legendre_design(x, degree), ridge=ridge, intercept=True)

@@ -104,10 +104,14 @@ def test_constant_fit_random_design_variance_includes_the_spread_of_f():
 
 
 def test_ridge_constant_variance_shrinks_by_one_plus_lambda_squared():
+    # A penalised constant (no intercept) is mean(y) / (1 + lam); the polynomial's constant term
+    # is an intercept, not penalised (ESL 3.4.1), so its variance stays sigma² / n.
     n, sigma, m, lam = 20, 0.4, 4000, 0.5
     e = bv.make_experiment(n, np.random.default_rng(5), noise=sigma, n_sets=m, n_test=10, fixed_x=True)
-    r = bv.measure(e, regression.polynomial_fitter(0, ridge=lam))
-    assert r.variance == pytest.approx(sigma**2 / n / (1 + lam) ** 2, rel=4 * np.sqrt(2 / (m - 1)))
+    penalised = bv.measure(e, regression.least_squares_fitter(lambda x: np.ones((*np.shape(x), 1)), ridge=lam))
+    assert penalised.variance == pytest.approx(sigma**2 / n / (1 + lam) ** 2, rel=4 * np.sqrt(2 / (m - 1)))
+    free = bv.measure(e, regression.polynomial_fitter(0, ridge=lam))
+    assert free.variance == pytest.approx(sigma**2 / n, rel=4 * np.sqrt(2 / (m - 1)))
 
 
 def test_least_squares_fixed_design_at_the_training_inputs():

@@ -5,6 +5,7 @@ from mlcourse import bias_variance as bv
 from mlcourse import double_descent as dd
 from mlcourse import regression
 from mlcourse.figures import chapter6 as figs
+from mlcourse.figures import chapter6_beyond as figs_beyond
 from mlcourse.figures import new_figure
 
 
@@ -45,7 +46,7 @@ def test_every_figure_has_axes_and_alt_text(sweep):
         figs.plot_tradeoff_diagram(rng),
         figs.plot_fits(4, n=15, noise=0.2, ridge=1e-3),
         figs.plot_learning_curve_by_size([10, 20, 40], bv.learning_curve([10, 20, 40], 2, rng, n_sets=20), degree=2),
-        figs.plot_double_descent(counts, dd.feature_sweep(e, counts, w, b), n=10),
+        figs_beyond.plot_double_descent(counts, dd.feature_sweep(e, counts, w, b), n=10),
         figs.plot_model_selection(degrees, np.ones(6), np.ones(6), np.arange(6.0) + 1, [1, 2, 2], [2, 2, 3]),
         figs.plot_decomposition([1e-3, 1e-1, 10.0], results[:3], xlabel="λ", logx=True, logy=True),
     ]
@@ -53,6 +54,11 @@ def test_every_figure_has_axes_and_alt_text(sweep):
         assert plot.fig.axes and len(plot.alt) > 80
         assert plot.to_png(dpi=40).startswith(b"\x89PNG")
     assert "interpolation threshold" in plots[3].alt and "p = 10" in plots[3].alt
+    dd_results = dd.feature_sweep(e, counts, w, b)
+    best_below = min(r.test_error for p, r in zip(counts, dd_results, strict=True) if p < 10)
+    assert f"at best {best_below:.3g}" in plots[3].alt
+    with pytest.raises(ValueError, match="counts must include some p below n"):
+        figs_beyond.plot_double_descent(counts[2:], dd_results[2:], n=10)
     assert "degree 4" in plots[1].alt
 
 
@@ -66,3 +72,26 @@ def test_draw_fits_title_reports_the_settings():
     e = bv.make_experiment(12, np.random.default_rng(0), noise=0.2, n_sets=200, n_test=100)
     assert result == bv.measure(e, regression.polynomial_fitter(3))
     assert f"variance {result.variance:.3g}" in title
+
+
+def test_plot_early_stopping_describes_its_curves_and_checks_lengths():
+    steps = [1, 10, 100, 1000]
+    plot = figs_beyond.plot_early_stopping(
+        steps,
+        [0.5, 0.2, 0.3, 0.4],
+        [0.4, 0.1, 0.05, 0.04],
+        [0.5, 0.22, 0.25, 0.25],
+        weight_decay=0.01,
+        ridge_error=0.25,
+        least_squares_error=0.45,
+    )
+    assert "falls to 0.2 at 10 steps" in plot.alt and "rises to 0.4" in plot.alt
+    assert "settles at 0.25" in plot.alt and "0.45" in plot.alt
+    with pytest.raises(ValueError, match="test_decay must have one value per step"):
+        figs_beyond.plot_early_stopping(
+            steps, [1, 2, 3, 4], [1, 2, 3, 4], [1, 2], weight_decay=0.0, ridge_error=1.0, least_squares_error=1.0
+        )
+    with pytest.raises(ValueError, match="weight_decay"):
+        figs_beyond.plot_early_stopping(
+            steps, [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], weight_decay=-1, ridge_error=1.0, least_squares_error=1.0
+        )

@@ -188,3 +188,46 @@ def test_random_features_reject_bad_arguments():
         regression.random_feature_design([0.0], [1.0, 2.0], [0.0])
     with pytest.raises(ValueError, match="x has 2 training sets but w has 3"):
         regression.random_feature_design(np.zeros((2, 4)), np.zeros((3, 5)), np.zeros((3, 5)))
+
+
+def test_ridge_with_intercept_leaves_the_constant_column_unpenalised():
+    # ESL 3.4.1: minimise mean((X c - y)**2) + lam * |c[1:]|**2. Normal equations with the
+    # penalty matrix diag(0, 1, ..., 1), solved directly.
+    rng = np.random.default_rng(21)
+    x = rng.uniform(-1, 1, 25)
+    y = 3.0 + np.sin(3 * x) + 0.1 * rng.standard_normal(25)
+    design = np.polynomial.legendre.legvander(x, 4)
+    lam = 0.2
+    penalty = np.diag([0.0, 1.0, 1.0, 1.0, 1.0])
+    expected = np.linalg.solve(design.T @ design + 25 * lam * penalty, design.T @ y)
+    coefs = regression.least_squares(design, y, ridge=lam, intercept=True)
+    np.testing.assert_allclose(coefs, expected, atol=1e-10)
+    # Shifting every target by 5 shifts only the intercept, by 5; a penalised intercept would not.
+    shifted = regression.least_squares(design, y + 5.0, ridge=lam, intercept=True)
+    np.testing.assert_allclose(shifted - coefs, [5.0, 0, 0, 0, 0], atol=1e-10)
+    penalised = regression.least_squares(design, y + 5.0, ridge=lam) - regression.least_squares(design, y, ridge=lam)
+    assert penalised[0] < 4.5
+    # A huge penalty flattens the fit to the mean of y, not to 0.
+    flat = regression.fit_polynomial(x, y, 4, ridge=1e8)
+    np.testing.assert_allclose(regression.predict_polynomial(flat, x), y.mean(), atol=1e-6)
+
+
+def test_ridge_with_intercept_on_stacks_with_more_features_than_points_and_degree_zero():
+    rng = np.random.default_rng(22)
+    x = rng.uniform(-1, 1, (3, 6))
+    y = rng.standard_normal((3, 6))
+    design = np.polynomial.legendre.legvander(x, 9)  # p = 10 > n = 6: the dual form inside
+    coefs = regression.least_squares(design, y, ridge=0.05, intercept=True)
+    penalty = np.diag([0.0] + [1.0] * 9)
+    for i in range(3):
+        expected = np.linalg.solve(design[i].T @ design[i] + 6 * 0.05 * penalty, design[i].T @ y[i])
+        np.testing.assert_allclose(coefs[i], expected, atol=1e-8)
+    # Degree 0: the unpenalised constant is the mean, whatever the penalty.
+    np.testing.assert_allclose(regression.fit_polynomial(x, y, 0, ridge=3.0)[..., 0], y.mean(axis=-1))
+
+
+def test_ridge_with_intercept_rejects_a_first_column_that_is_not_constant():
+    with pytest.raises(ValueError, match="first column of design must be a nonzero constant"):
+        regression.least_squares(np.arange(8.0).reshape(4, 2), np.ones(4), ridge=0.1, intercept=True)
+    with pytest.raises(TypeError, match="intercept"):
+        regression.least_squares(np.ones((4, 2)), np.ones(4), ridge=0.1, intercept="yes")

@@ -1,4 +1,6 @@
-"""Chapter 6's figures: the bias-variance tradeoff, its decomposition, model selection, double descent.
+"""Chapter 6's figures: the bias-variance tradeoff, its decomposition, model selection.
+
+Double descent and early stopping are drawn by :mod:`mlcourse.figures.chapter6_beyond`.
 
 Every function here draws numbers computed by :mod:`mlcourse.bias_variance`,
 :mod:`mlcourse.model_selection` and :mod:`mlcourse.regression`; nothing here is part of the
@@ -40,14 +42,8 @@ def _schematic(ax) -> None:
     ax.vlines(best, 0.0, 0.9, color=PALETTE["green"], linestyle="--", linewidth=1.5)
     ax.text(best, 0.36, " sweet spot", color=PALETTE["green"], ha="left", va="bottom", fontsize=10)
     ax.text(0.015, 1.42, "UNDERFITTING\nhigh bias: too simple,\nmisses the pattern", va="top", fontsize=9.5)
-    ax.text(
-        0.985,
-        1.42,
-        "OVERFITTING\nhigh variance: fits the noise,\nchanges with the sample",
-        va="top",
-        ha="right",
-        fontsize=9.5,
-    )
+    overfitting = "OVERFITTING\nhigh variance: fits the noise,\nchanges with the sample"
+    ax.text(0.985, 1.42, overfitting, va="top", ha="right", fontsize=9.5)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.45)
     ax.set_xticks([])
@@ -397,44 +393,4 @@ def plot_learning_curve_by_size(sizes: Sequence[int], results: Sequence[Decompos
         f"The variance falls from {var[0]:.3g} to {var[-1]:.3g} as n grows while the bias squared stays near "
         f"{bias2[-1]:.3g}; test error falls from {test[0]:.3g} to {test[-1]:.3g} and training error rises from "
         f"{train[0]:.3g} to {train[-1]:.3g}, both approaching the floor of noise plus bias squared.",
-    )
-
-
-def plot_double_descent(counts: Sequence[int], results: Sequence[Decomposition], n: int) -> Plot:
-    """Test error, variance, training error and the size of the fit against the number of random features.
-
-    Training errors below 1e-4 (zero beyond the threshold) are drawn at 1e-4, the axis' bottom.
-    """
-    counts = _settings(counts, results, "counts")
-    train, test = _values(results, "train_error"), _values(results, "test_error")
-    var, norm = _values(results, "variance"), _values(results, "coef_norm")
-    peak = int(counts[np.argmax(test)])
-    fig = new_figure(9.0, 3.9)
-    with styled():
-        left, right = fig.subplots(1, 2, width_ratios=[1.6, 1.0])
-        left.plot(counts, test, "s-", color=PALETTE["vermillion"], markersize=4, label="test error")
-        left.plot(counts, var, color=PALETTE["purple"], linestyle="-.", label="variance")
-        # Beyond the threshold the training error is 0 (to rounding): drawn on the bottom edge.
-        left.plot(
-            counts, np.maximum(train, 1e-4), "o-", color=PALETTE["blue"], markersize=3, label="training error (≥ 0)"
-        )
-        right.plot(counts, norm, color=INK)
-        for ax in (left, right):
-            ax.axvline(n, color=MUTED, linestyle=":", linewidth=1.5)
-            _plain_log(ax, "xy")
-            ax.set_xlabel("number of random features p (log)")
-        left.text(n * 1.1, 2e-3, f"p = n = {n}:\ninterpolation\nthreshold", fontsize=9, color=MUTED)
-        left.set_ylabel("mean squared error (log)")
-        left.set_title("double descent of the test error", fontsize=11)
-        left.legend(fontsize=8.5, loc="lower left")
-        left.set_ylim(bottom=1e-4)
-        right.set_ylabel("mean norm of the coefficients (log)")
-        right.set_title("size of the minimum-norm fit", fontsize=11)
-    return Plot(
-        fig,
-        f"Double descent with random cosine features and minimum-norm least squares on {n} training points. "
-        f"Left: test error falls, then rises to a peak of {test.max():.3g} at p = {peak} features, the "
-        f"interpolation threshold where training error reaches zero, and falls again to {test[-1]:.3g} at "
-        f"p = {counts[-1]:g}; the variance makes the peak. Right: the norm of the fitted coefficients peaks at "
-        f"the same p and shrinks beyond it.",
     )
