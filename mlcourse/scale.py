@@ -275,3 +275,31 @@ def format_bytes(n_bytes: float) -> str:
         if n >= size:
             return f"{n / size:.3g} {unit}"
     return f"{n:g} bytes"
+
+
+# --------------------------------------------------------------------------- the KV cache
+
+
+def kv_cache_bytes_per_token(config: TransformerConfig, bytes_per_value: float = 2) -> float:
+    """Bytes the KV cache keeps for one token: ``2 * n_layers * kv_heads * head_dim * bytes_per_value``.
+
+    Every block stores one key and one value vector of ``kv_heads * head_dim`` numbers per
+    token it has seen, so that later tokens need not recompute them.
+
+    Parameters
+    ----------
+    config : TransformerConfig
+    bytes_per_value : float, default 2
+        2 for an fp16/bf16 cache (llama.cpp's default), 4 for float32.
+    """
+    if not isinstance(config, TransformerConfig):
+        raise TypeError(f"config must be a TransformerConfig, got {type(config).__name__}")
+    size = as_number(bytes_per_value, "bytes_per_value", low=0)
+    return 2 * config.n_layers * config.kv_heads * config.head_dim * size
+
+
+def kv_cache_bytes(config: TransformerConfig, context: int, batch: int = 1, bytes_per_value: float = 2) -> float:
+    """KV cache of ``batch`` sequences of ``context`` tokens each, in bytes (grows linearly in both)."""
+    context = as_int(context, "context", low=0)
+    batch = as_int(batch, "batch", low=1)
+    return kv_cache_bytes_per_token(config, bytes_per_value) * context * batch
