@@ -97,8 +97,7 @@ def train_networks(x, y, nets: Sequence[MLP], *, steps: int = 1000, learning_rat
         for name in params:
             adam_update(params[name], grads[name], m[name], s[name], t, learning_rate=learning_rate)
     return [
-        ap.relu_network(params["w"][i], params["b"][i], params["v"][i], float(params["c"][i]))
-        for i in range(len(nets))
+        ap.relu_network(params["w"][i], params["b"][i], params["v"][i], float(params["c"][i])) for i in range(len(nets))
     ]
 
 

@@ -17,6 +17,7 @@ From the count ``N`` follow the costs:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mlcourse.validation import as_bool, as_int, as_number
@@ -303,3 +304,25 @@ def kv_cache_bytes(config: TransformerConfig, context: int, batch: int = 1, byte
     context = as_int(context, "context", low=0)
     batch = as_int(batch, "batch", low=1)
     return kv_cache_bytes_per_token(config, bytes_per_value) * context * batch
+
+
+def kv_cache_table(
+    configs: Sequence[TransformerConfig], *, context: int = 4096, batch: int = 32, bytes_per_value: float = 2
+) -> dict[str, dict[str, float]]:
+    """Bytes for each model's bf16 weights and its KV cache: per token, at ``context``, at ``batch``.
+
+    Returns
+    -------
+    dict of str to dict of str to float
+        Per model name: ``"weights"``, ``"KV per token"``, ``"KV at 4,096 tokens"`` and
+        ``"KV at 4,096 x 32"`` (for the defaults), in bytes.
+    """
+    return {
+        c.name: {
+            "weights": 2.0 * transformer_parameter_count(c),
+            "KV per token": kv_cache_bytes_per_token(c, bytes_per_value),
+            f"KV at {context:,} tokens": kv_cache_bytes(c, context, 1, bytes_per_value),
+            f"KV at {context:,} x {batch}": kv_cache_bytes(c, context, batch, bytes_per_value),
+        }
+        for c in configs
+    }

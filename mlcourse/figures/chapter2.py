@@ -2,6 +2,8 @@
 
 Each ``draw_*`` draws on a figure and returns the numbers its alt text needs; each ``plot_*``
 calls it once and builds a :class:`~mlcourse.figures.plot.Plot` from what it returned.
+The figures on SmolLM2 (:mod:`.chapter2_smollm2`) and on learned features
+(:mod:`.chapter2_features`) live in their own modules and are re-exported here.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from mlcourse import approximation as ap
+from mlcourse.figures.chapter2_features import plot_learned_vs_random as plot_learned_vs_random
+from mlcourse.figures.chapter2_smollm2 import plot_config_vs_file as plot_config_vs_file
+from mlcourse.figures.chapter2_smollm2 import plot_kv_cache as plot_kv_cache
+from mlcourse.figures.chapter2_smollm2 import plot_quantization as plot_quantization
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, PAPER, styled
 from mlcourse.losses import mse
