@@ -72,7 +72,7 @@ def loss_and_gradients(params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarr
     return np.mean(error**2, axis=1), grads
 
 
-def train_networks(x, y, nets: Sequence[MLP], *, steps: int = 1000, learning_rate: float = 0.02) -> list[MLP]:
+def train_networks(x, y, nets: Sequence[MLP], *, steps: int = 600, learning_rate: float = 0.02) -> list[MLP]:
     """Train every parameter of 1-k-1 ReLU networks (all of the same width) on ``(x, y)``.
 
     Full-batch Adam on the mean squared error, ``steps`` updates; the networks in ``nets`` are
@@ -127,7 +127,7 @@ def compare_features(
     *,
     n_seeds: int = 8,
     n_train: int = 100,
-    steps: int = 1000,
+    steps: int = 600,
     learning_rate: float = 0.02,
 ) -> FeatureComparison:
     """Fit ``target`` with random features, then train the same networks' hidden layers too.
