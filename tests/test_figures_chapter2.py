@@ -18,28 +18,35 @@ def test_config_vs_file_names_every_component_and_total():
         figs.plot_config_vs_file(counted, {"MLP": 1})
 
 
+def q4_1_block(d, m, q):
+    """20 bytes: float16 d and m, then weight j in the low and weight j + 16 in the high nibble of byte j."""
+    q = np.asarray(q, dtype=np.uint8)
+    head = np.array([d, m], dtype=np.float16).view(np.uint8)
+    return np.concatenate([head, q[:16] | (q[16:] << 4)])
+
+
 def test_quantization_figure_counts_the_levels_a_block_uses():
-    # A block using 5 of the 16 levels d * q + m with d = 0.5, m = -1.
-    q = np.array([0, 3, 7, 15, 9] * 6 + [0, 15], dtype=np.float32)
-    block = 0.5 * q - 1.0
+    # d = 0.5, m = -1: a block using 5 of the 16 levels, from -1 (q = 0) to 6.5 (q = 15).
+    block = q4_1_block(0.5, -1.0, [0, 3, 7, 15, 9] * 6 + [0, 15])
     storage = {"Q4_1": {"tensors": 2, "weights": 64, "bytes": 40, "bits per weight": 5.0}}
     plot = figs.plot_quantization(storage, 5.5, block)
     assert "Q4_1 5" in plot.alt and "5.5 bits per parameter" in plot.alt
-    assert "between -1 and 6.5" in plot.alt and "uses 5" in plot.alt
+    assert "from -1 to 6.5" in plot.alt and "uses 5 of them" in plot.alt
+    assert "scale d = 0.5, minimum m = -1" in plot.alt
     bars = plot.fig.axes[0].patches
     assert [b.get_height() for b in bars] == [5.0, 5.5]
-    with pytest.raises(ValueError, match="32 finite weights"):
+    level_lines = [line.get_ydata()[0] for line in plot.fig.axes[1].get_lines()[:16]]
+    np.testing.assert_allclose(level_lines, 0.5 * np.arange(16) - 1.0)
+    with pytest.raises(ValueError, match="block must be 20 bytes"):
         figs.plot_quantization(storage, 5.5, block[:10])
 
 
-def test_quantization_figure_on_a_real_block():
-    raw = np.zeros(20, np.uint8)
-    raw[0:2] = np.array([0.25], np.float16).view(np.uint8)
-    raw[4:20] = np.arange(16, dtype=np.uint8) * 17  # low and high nibbles both 0..15
-    block = Q.dequantize_q4_1_block(raw)
+def test_quantization_figure_on_a_block_using_every_level():
+    block = q4_1_block(0.25, 0.0, list(range(16)) * 2)
+    np.testing.assert_array_equal(Q.dequantize_q4_1_block(block), 0.25 * np.array(list(range(16)) * 2))
     storage = {"Q4_1": {"tensors": 1, "weights": 32, "bytes": 20, "bits per weight": 5.0}}
     plot = figs.plot_quantization(storage, 5.0, block)
-    assert "uses 16" in plot.alt
+    assert "uses 16 of them" in plot.alt
 
 
 def test_kv_cache_figure_from_the_table():

@@ -12,8 +12,8 @@ import numpy as np
 
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
-from mlcourse.quantization import BLOCK_SIZE
-from mlcourse.scale import format_bytes
+from mlcourse.quantization import BLOCK_SIZE, dequantize_q4_1_block
+from mlcourse.scale import format_bytes, short_count
 
 # --------------------------------------------------------------------------- the count against the file
 
@@ -61,8 +61,8 @@ def plot_config_vs_file(counted: Mapping[str, int], in_file: Mapping[str, int], 
 # --------------------------------------------------------------------------- quantization
 
 
-def plot_quantization(storage: Mapping[str, Mapping[str, float]], file_bits: float, block: np.ndarray) -> Plot:
-    """Bits per weight by storage format and for the whole file; one block's 32 weights.
+def plot_quantization(storage: Mapping[str, Mapping[str, float]], file_bits: float, block) -> Plot:
+    """Bits per weight by storage format and for the whole file; one Q4_1 block's 32 weights.
 
     Parameters
     ----------
@@ -70,12 +70,14 @@ def plot_quantization(storage: Mapping[str, Mapping[str, float]], file_bits: flo
         From :func:`mlcourse.quantization.storage_by_type`.
     file_bits : float
         Bits per parameter of the whole file (bytes on disk times 8, over the parameter count).
-    block : numpy.ndarray, shape (32,)
-        One dequantized Q4_1 block: its weights lie on 16 evenly spaced levels.
+    block : bytes or numpy.ndarray of uint8, shape (20,)
+        One Q4_1 block as stored: its weights lie on the 16 levels ``d * q + m``.
     """
-    block = np.asarray(block, dtype=np.float64)
-    if block.shape != (BLOCK_SIZE,) or not np.all(np.isfinite(block)):
-        raise ValueError(f"block must hold {BLOCK_SIZE} finite weights, got shape {block.shape}")
+    weights = dequantize_q4_1_block(block).astype(np.float64)
+    raw = np.frombuffer(bytes(np.asarray(block, dtype=np.uint8)), dtype=np.uint8)
+    d, m = (float(v) for v in raw[0:4].view(np.float16))
+    levels = d * np.arange(16) + m
+    used = int(np.unique(np.concatenate([raw[4:] & 15, raw[4:] >> 4])).size)
     names = list(storage)
     bits = [storage[n]["bits per weight"] for n in names]
     fig = new_figure(10, 3.4)
@@ -86,7 +88,7 @@ def plot_quantization(storage: Mapping[str, Mapping[str, float]], file_bits: flo
         colours = [PALETTE["blue"]] * len(names) + [PALETTE["orange"]]
         left.bar(range(len(labels)), values, color=colours, width=0.6)
         for i, (n, v) in enumerate(zip(labels, values, strict=True)):
-            share = f"\n{storage[n]['weights'] / 1e6:.3g}M weights" if n in storage else ""
+            share = f"\n{short_count(storage[n]['weights'])} weights" if n in storage else ""
             left.text(i, v + 0.6, f"{v:.3g} bits{share}", ha="center", va="bottom", fontsize=8)
         left.axhline(16, color=MUTED, linestyle="--", linewidth=1)
         left.text(len(labels) - 0.5, 16.4, "bf16", color=MUTED, ha="right", fontsize=8)
@@ -94,21 +96,19 @@ def plot_quantization(storage: Mapping[str, Mapping[str, float]], file_bits: flo
         left.set_ylim(0, max(values) * 1.35)
         left.set_ylabel("bits per weight")
         left.set_title("Storage per weight, by format", fontsize=11)
-        lo, hi = float(block.min()), float(block.max())
-        levels = np.linspace(lo, hi, 16)
         for level in levels:
             right.axhline(level, color=MUTED, linewidth=0.5, zorder=0)
-        right.plot(np.arange(BLOCK_SIZE), block, "o", color=PALETTE["vermillion"], markersize=4)
+        right.plot(np.arange(BLOCK_SIZE), weights, "o", color=PALETTE["vermillion"], markersize=4)
         right.set_xlabel("weight in the block")
         right.set_ylabel("value")
-        right.set_title("One Q4_1 block: 32 weights on 16 levels", fontsize=11)
-    used = int(np.unique(np.round((block - lo) / ((hi - lo) / 15 or 1))).size)
+        right.set_title("One Q4_1 block: 32 weights on 16 levels d·q + m", fontsize=11)
     parts = ", ".join(f"{n} {b:.3g}" for n, b in zip(names, bits, strict=True))
     return Plot(
         fig,
         f"Left: bars give the bits each weight takes by storage format ({parts}) and for the whole file, "
-        f"{file_bits:.3g} bits per parameter, against 16 for bf16. Right: the 32 weights of one Q4_1 block "
-        f"between {lo:.3g} and {hi:.3g}; each sits on one of 16 evenly spaced levels (the block uses {used}).",
+        f"{file_bits:.3g} bits per parameter, against 16 for bf16. Right: the 32 weights of one Q4_1 block, "
+        f"from {weights.min():.3g} to {weights.max():.3g}; each sits on one of the 16 levels d·q + m "
+        f"(scale d = {d:.3g}, minimum m = {m:.3g}, drawn as lines), and the block uses {used} of them.",
     )
 
 
