@@ -310,3 +310,19 @@ def test_kv_cache_grows_with_context_and_batch():
         scale.kv_cache_bytes_per_token("SmolLM2")
     with pytest.raises(ValueError, match="bytes_per_value"):
         scale.kv_cache_bytes_per_token(scale.SMOLLM2_135M, -2)
+
+
+def test_check_kv_cache_answer_and_its_hints():
+    # Llama-2-13B by hand: 2 x 40 blocks x 40 heads x 128 channels x 2 bytes = 819,200 bytes/token.
+    per_token = 2 * 40 * 40 * 128 * 2
+    total_gb = per_token * 4096 * 8 / 1e9
+    assert ex.check_kv_cache_answer(per_token, total_gb).ok
+    assert ex.check_kv_cache_answer(per_token, round(total_gb, 2)).ok
+    assert "factor 2" in ex.check_kv_cache_answer(per_token // 2, total_gb).message
+    assert "2 bytes, not 4" in ex.check_kv_cache_answer(per_token * 2, total_gb).message
+    assert "40 blocks" in ex.check_kv_cache_answer(per_token // 40, total_gb).message
+    assert "GiB" in ex.check_kv_cache_answer(per_token, per_token * 4096 * 8 / 2**30).message
+    assert "one sequence" in ex.check_kv_cache_answer(per_token, total_gb / 8).message
+    for bad in (None, "819200", float("nan"), -1, True, [per_token]):
+        assert not ex.check_kv_cache_answer(bad, total_gb).ok
+        assert not ex.check_kv_cache_answer(per_token, bad).ok
