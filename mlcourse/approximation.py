@@ -15,6 +15,7 @@ the network behaves away from its training points.
 Training is chapter 5. Here the hidden layer is drawn at random from an explicit ``rng`` (each
 unit's kink falls inside the interval) and kept fixed; only the output layer ``v, c`` is fitted,
 by linear least squares, which has a closed-form solution (a "random features" model).
+:mod:`mlcourse.features` trains the hidden layer too, for comparison.
 
 The network is the course's one MLP (:class:`mlcourse.mlp.MLP` with layer sizes ``(1, k, 1)``
 and ReLU); :func:`network_output` runs it on a 1-D array of inputs.
