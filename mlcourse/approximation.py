@@ -292,7 +292,7 @@ def train_test_errors(
     n_sets = as_int(n_sets, "n_sets", low=1)
     n_repeats = as_int(n_repeats, "n_repeats", low=1)
     rng = as_rng(rng)
-    x_test = grid(2001)
+    x_test = grid(1001)  # the true curve, densely enough for the RMS error
     xs = np.sort(rng.uniform(*INTERVAL, size=(n_sets, n_train)), axis=1)
     ys = sine(xs) + noise * rng.standard_normal((n_sets, n_train))
     train = np.empty((widths.size, n_sets, n_repeats))
