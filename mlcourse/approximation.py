@@ -15,6 +15,7 @@ the network behaves away from its training points.
 Training is chapter 5. Here the hidden layer is drawn at random from an explicit ``rng`` (each
 unit's kink falls inside the interval) and kept fixed; only the output layer ``v, c`` is fitted,
 by linear least squares, which has a closed-form solution (a "random features" model).
+:mod:`mlcourse.features` trains the hidden layer too, for comparison.
 
 The network is the course's one MLP (:class:`mlcourse.mlp.MLP` with layer sizes ``(1, k, 1)``
 and ReLU); :func:`network_output` runs it on a 1-D array of inputs.
@@ -246,11 +247,12 @@ class Generalisation:
 
     Attributes
     ----------
-    x_train, y_train : numpy.ndarray, shape (n_train,)
-        The noisy training sample of the sine.
+    x_train, y_train : numpy.ndarray, shape (n_sets, n_train)
+        The noisy training samples of the sine, one row per training set.
     widths : numpy.ndarray, shape (m,)
-    train_rms, test_rms : numpy.ndarray, shape (m, n_repeats)
-        RMS error on the training points, and against the true sine on a dense grid.
+    train_rms, test_rms : numpy.ndarray, shape (m, n_sets, n_repeats)
+        RMS error on the training points, and against the true sine on a dense grid, for each
+        width, training set and draw of the hidden layer.
     """
 
     x_train: np.ndarray
@@ -259,6 +261,16 @@ class Generalisation:
     train_rms: np.ndarray
     test_rms: np.ndarray
 
+    def by_set(self, which: str = "test") -> np.ndarray:
+        """Median over the hidden-layer draws, shape (m, n_sets): one curve per training set."""
+        if which not in ("train", "test"):
+            raise ValueError(f"which must be 'train' or 'test', got {which!r}")
+        return np.median(self.train_rms if which == "train" else self.test_rms, axis=2)
+
+    def interpolating(self, tol: float = 1e-8) -> np.ndarray:
+        """Share of fits, per width, whose training RMS error is below ``tol`` (they pass through every point)."""
+        return np.mean(self.train_rms < as_number(tol, "tol", low=0), axis=(1, 2))
+
 
 def train_test_errors(
     widths: Sequence[int],
@@ -266,26 +278,29 @@ def train_test_errors(
     *,
     n_train: int = 12,
     noise: float = 0.2,
+    n_sets: int = 8,
     n_repeats: int = 10,
 ) -> Generalisation:
     """Fit ``n_train`` noisy samples of the sine with networks of each width.
 
-    The training points are drawn once (uniform inputs, Gaussian noise of standard deviation
-    ``noise``); the hidden layer is redrawn ``n_repeats`` times per width.
+    ``n_sets`` training sets are drawn (uniform inputs on :data:`INTERVAL`, Gaussian noise of
+    standard deviation ``noise``); for each, the hidden layer is redrawn ``n_repeats`` times per width.
     """
     widths = np.array([as_int(k, "widths", low=1) for k in widths])
     n_train = as_int(n_train, "n_train", low=2)
     noise = as_number(noise, "noise", low=0)
+    n_sets = as_int(n_sets, "n_sets", low=1)
     n_repeats = as_int(n_repeats, "n_repeats", low=1)
     rng = as_rng(rng)
-    x_train = np.sort(rng.uniform(*INTERVAL, size=n_train))
-    y_train = sine(x_train) + noise * rng.standard_normal(n_train)
-    x_test = grid(2001)
-    train = np.empty((widths.size, n_repeats))
+    x_test = grid(1001)  # the true curve, densely enough for the RMS error
+    xs = np.sort(rng.uniform(*INTERVAL, size=(n_sets, n_train)), axis=1)
+    ys = sine(xs) + noise * rng.standard_normal((n_sets, n_train))
+    train = np.empty((widths.size, n_sets, n_repeats))
     test = np.empty_like(train)
-    for r in range(n_repeats):
-        for i, k in enumerate(widths):
-            net = fit_random_relu(x_train, y_train, int(k), rng)
-            train[i, r] = np.sqrt(mse(network_output(net, x_train), y_train))
-            test[i, r] = np.sqrt(mse(network_output(net, x_test), sine(x_test)))
-    return Generalisation(x_train, y_train, widths, train, test)
+    for s, (x_train, y_train) in enumerate(zip(xs, ys, strict=True)):
+        for r in range(n_repeats):
+            for i, k in enumerate(widths):
+                net = fit_random_relu(x_train, y_train, int(k), rng)
+                train[i, s, r] = np.sqrt(mse(network_output(net, x_train), y_train))
+                test[i, s, r] = np.sqrt(mse(network_output(net, x_test), sine(x_test)))
+    return Generalisation(xs, ys, widths, train, test)

@@ -56,6 +56,35 @@ def stored_bytes(n_weights: int, type_name: str) -> int:
     return int(n_weights) // BLOCK_SIZE * BYTES_PER_BLOCK[_format(type_name)]
 
 
+def storage_by_type(tensors) -> dict[str, dict[str, float]]:
+    """What a file's tensors take, grouped by storage format.
+
+    Parameters
+    ----------
+    tensors : iterable
+        Objects with ``type_name``, ``n_weights`` and ``data`` (the stored bytes, a uint8 array),
+        e.g. :func:`mlcourse.weights.load_quantized`.
+
+    Returns
+    -------
+    dict of str to dict
+        Per format: ``"tensors"``, ``"weights"``, ``"bytes"`` (ints) and ``"bits per weight"``
+        (``8 * bytes / weights``, from the stored sizes, not from :func:`bits_per_weight`).
+    """
+    table: dict[str, dict[str, float]] = {}
+    for tensor in tensors:
+        name = _format(tensor.type_name)
+        row = table.setdefault(name, {"tensors": 0, "weights": 0, "bytes": 0})
+        row["tensors"] += 1
+        row["weights"] += int(tensor.n_weights)
+        row["bytes"] += int(np.asarray(tensor.data).nbytes)
+    if not table:
+        raise ValueError("tensors must hold at least one tensor")
+    for row in table.values():
+        row["bits per weight"] = 8 * row["bytes"] / row["weights"]
+    return table
+
+
 # --------------------------------------------------------------------------- one block, by hand
 
 

@@ -17,6 +17,7 @@ From the count ``N`` follow the costs:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mlcourse.validation import as_bool, as_int, as_number
@@ -275,3 +276,53 @@ def format_bytes(n_bytes: float) -> str:
         if n >= size:
             return f"{n / size:.3g} {unit}"
     return f"{n:g} bytes"
+
+
+# --------------------------------------------------------------------------- the KV cache
+
+
+def kv_cache_bytes_per_token(config: TransformerConfig, bytes_per_value: float = 2) -> float:
+    """Bytes the KV cache keeps for one token: ``2 * n_layers * kv_heads * head_dim * bytes_per_value``.
+
+    Every block stores one key and one value vector of ``kv_heads * head_dim`` numbers per
+    token it has seen, so that later tokens need not recompute them.
+
+    Parameters
+    ----------
+    config : TransformerConfig
+    bytes_per_value : float, default 2
+        2 for an fp16/bf16 cache (llama.cpp's default), 4 for float32.
+    """
+    if not isinstance(config, TransformerConfig):
+        raise TypeError(f"config must be a TransformerConfig, got {type(config).__name__}")
+    size = as_number(bytes_per_value, "bytes_per_value", low=0)
+    return 2 * config.n_layers * config.kv_heads * config.head_dim * size
+
+
+def kv_cache_bytes(config: TransformerConfig, context: int, batch: int = 1, bytes_per_value: float = 2) -> float:
+    """KV cache of ``batch`` sequences of ``context`` tokens each, in bytes (grows linearly in both)."""
+    context = as_int(context, "context", low=0)
+    batch = as_int(batch, "batch", low=1)
+    return kv_cache_bytes_per_token(config, bytes_per_value) * context * batch
+
+
+def kv_cache_table(
+    configs: Sequence[TransformerConfig], *, context: int = 4096, batch: int = 32, bytes_per_value: float = 2
+) -> dict[str, dict[str, float]]:
+    """Bytes for each model's bf16 weights and its KV cache: per token, at ``context``, at ``batch``.
+
+    Returns
+    -------
+    dict of str to dict of str to float
+        Per model name: ``"weights"``, ``"KV per token"``, ``"KV at 4,096 tokens"`` and
+        ``"KV at 4,096 x 32"`` (for the defaults), in bytes.
+    """
+    return {
+        c.name: {
+            "weights": 2.0 * transformer_parameter_count(c),
+            "KV per token": kv_cache_bytes_per_token(c, bytes_per_value),
+            f"KV at {context:,} tokens": kv_cache_bytes(c, context, 1, bytes_per_value),
+            f"KV at {context:,} x {batch}": kv_cache_bytes(c, context, batch, bytes_per_value),
+        }
+        for c in configs
+    }

@@ -112,12 +112,29 @@ def test_a_continuous_network_misses_the_step_by_half_the_jump():
 
 
 def test_train_test_errors_interpolate_without_learning_the_curve():
-    result = ap.train_test_errors([2, 256], np.random.default_rng(1), n_repeats=3)
-    assert result.x_train.shape == result.y_train.shape == (12,)
+    result = ap.train_test_errors([2, 256], np.random.default_rng(1), n_sets=3, n_repeats=3)
+    assert result.x_train.shape == result.y_train.shape == (3, 12)
+    assert result.train_rms.shape == result.test_rms.shape == (2, 3, 3)
+    # 256 random units give 257 output parameters for 12 points: every fit interpolates.
     assert np.all(result.train_rms[1] < 1e-8)
+    np.testing.assert_array_equal(result.interpolating(), [0.0, 1.0])
     assert np.all(result.test_rms[1] > 0.1)
+    assert result.by_set().shape == result.by_set("train").shape == (2, 3)
+    np.testing.assert_array_equal(result.by_set()[0], np.median(result.test_rms[0], axis=1))
+    # The training sets differ from each other; each one is sorted.
+    assert not np.allclose(result.x_train[0], result.x_train[1])
+    assert np.all(np.diff(result.x_train, axis=1) > 0)
     with pytest.raises(ValueError, match="noise must be >= 0"):
         ap.train_test_errors([2], np.random.default_rng(0), noise=-1)
+    with pytest.raises(ValueError, match="n_sets must be >= 1"):
+        ap.train_test_errors([2], np.random.default_rng(0), n_sets=0)
+    with pytest.raises(ValueError, match="which must be"):
+        result.by_set("validation")
+
+
+def test_one_unit_cannot_interpolate_twelve_noisy_points():
+    result = ap.train_test_errors([1], np.random.default_rng(3), n_sets=2, n_repeats=2)
+    assert result.interpolating()[0] == 0.0
 
 
 def test_unknown_target_is_named():
@@ -134,7 +151,9 @@ def test_unknown_target_is_named():
         lambda: figs.plot_error_vs_parameters(
             [ap.approximation_errors("sine", [2, 8], np.random.default_rng(0), n_train=100, n_repeats=2)]
         ),
-        lambda: figs.plot_fit_vs_generalise(ap.train_test_errors([2, 64], np.random.default_rng(0), n_repeats=2)),
+        lambda: figs.plot_fit_vs_generalise(
+            ap.train_test_errors([2, 64], np.random.default_rng(0), n_sets=2, n_repeats=2)
+        ),
     ],
 )
 def test_every_figure_has_axes_and_alt_text(make):

@@ -190,6 +190,8 @@ def test_number_checkers_turn_any_answer_into_feedback(value):
         ex2.check_memory_answer(26.0, value),
         ex2.check_relu_network_facts(value, 20),
         ex2.check_relu_network_facts(61, value),
+        ex2.check_kv_cache_answer(value, value),
+        ex2.check_kv_cache_answer(819_200, value),
         ex5.check_gradient_check_cost(value),
     ):
         assert not feedback.ok and isinstance(feedback.message, str) and feedback.message

@@ -115,7 +115,18 @@ def test_adam_update_on_the_page_is_the_package_update_over_many_steps(seed):
             np.testing.assert_array_equal(a, b)
 
 
-IDEA_MODULES = ["mlp", "optim", "training", "scale", "approximation", "datasets", "flops", "finetuning"]
+IDEA_MODULES = [
+    "mlp",
+    "optim",
+    "training",
+    "scale",
+    "approximation",
+    "features",
+    "quantization",
+    "datasets",
+    "flops",
+    "finetuning",
+]
 FORBIDDEN = ("matplotlib", "IPython", "ipywidgets", "mlcourse.figures", "mlcourse.exercises")
 
 
@@ -133,3 +144,27 @@ def test_idea_modules_import_no_drawing_or_checkers(name):
     bad = sorted(m for m in imported if m.startswith(FORBIDDEN))
     assert not bad, f"mlcourse/{name}.py imports {bad}"
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 400
+
+
+# --------------------------------------------------------------------------- chapter 2: one Q4_1 block
+
+CH2_BLOCK = page_functions("02_parameters.ipynb", "dequantize_q4_1_block")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_q4_1_block_on_the_page_is_the_package_block(seed):
+    from mlcourse import quantization
+
+    rng = np.random.default_rng(seed)
+    for _ in range(50):
+        block = rng.integers(0, 256, size=20, dtype=np.uint8)
+        scales = rng.normal(0, 10.0 ** rng.integers(-4, 3), size=2).astype(np.float16)
+        block[:4] = scales.view(np.uint8)
+        page = CH2_BLOCK["dequantize_q4_1_block"](block)
+        package = quantization.dequantize_q4_1_block(block)
+        assert page.dtype == package.dtype == np.float32
+        np.testing.assert_array_equal(page.view(np.uint32), package.view(np.uint32))
+        # and both are d * q + m with q the 4-bit integers, low nibbles first
+        q = np.concatenate([block[4:] & 15, block[4:] >> 4]).astype(np.float32)
+        d, m = scales.astype(np.float32)
+        np.testing.assert_array_equal(page, d * q + m)

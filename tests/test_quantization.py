@@ -137,3 +137,23 @@ def test_the_files_formats_and_bits(stored):
     # 28,311,552 embedding weights at 8.5 bits, 106,168,320 matrix weights at 5 bits, 35,136 norms at 32 bits.
     assert total_bits == 28_311_552 * 8.5 + 106_168_320 * 5 + 35_136 * 32
     assert 5.74 < total_bits / n < 5.75
+
+
+def test_storage_by_type_on_the_real_file(stored):
+    table = Q.storage_by_type(stored.values())
+    assert set(table) == {"Q8_0", "Q4_1", "F32"}
+    # 1 embedding of 49,152 x 576; 210 matrices; 61 norms of 576 (by hand, from the architecture).
+    assert table["Q8_0"]["weights"] == 49_152 * 576 and table["Q8_0"]["tensors"] == 1
+    assert table["Q4_1"]["weights"] == 30 * (576 * 576 * 2 + 576 * 192 * 2 + 3 * 576 * 1536)
+    assert table["F32"]["weights"] == 61 * 576 and table["F32"]["tensors"] == 61
+    assert table["Q4_1"]["bits per weight"] == 5.0
+    assert table["Q8_0"]["bits per weight"] == 8.5
+    assert table["F32"]["bits per weight"] == 32.0
+
+
+def test_storage_by_type_rejects_nothing_and_unknown_formats():
+    with pytest.raises(ValueError, match="at least one"):
+        Q.storage_by_type([])
+    fake = weights.QuantizedTensor("x", "Q2_K", (32,), np.zeros(10, np.uint8))
+    with pytest.raises(ValueError, match="type_name must be one of"):
+        Q.storage_by_type([fake])

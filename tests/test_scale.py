@@ -281,3 +281,48 @@ def test_smollm2_135m_matches_its_gguf_tensor_count_by_hand():
     assert scale.transformer_parameter_count(scale.SMOLLM2_135M) == by_hand
     assert scale.SMOLLM2_135M.head_dim == 64 and scale.SMOLLM2_135M.kv_heads == 3
     assert scale.SMOLLM2_135M.name not in scale.PRESETS
+
+
+# --------------------------------------------------------------------------- the KV cache, by hand
+
+
+def test_kv_cache_per_token_by_hand():
+    # SmolLM2: 30 blocks x (K and V) x 3 kv heads x 64 channels = 11,520 numbers per token.
+    assert scale.kv_cache_bytes_per_token(scale.SMOLLM2_135M, 2) == 30 * 2 * 3 * 64 * 2 == 23_040
+    assert scale.kv_cache_bytes_per_token(scale.SMOLLM2_135M, 4) == 46_080
+    # Llama-2-7B: 32 blocks x 2 x 32 heads x 128 channels x 2 bytes = 524,288 bytes = 0.5 MiB.
+    assert scale.kv_cache_bytes_per_token(scale.LLAMA2_7B) == 32 * 2 * 4096 * 2 == 2**19
+    # Grouped-query attention: 8 kv heads instead of 64 -> an eighth of the cache.
+    full = scale.TransformerConfig(**{**scale.LLAMA2_70B.__dict__, "n_kv_heads": None})
+    assert scale.kv_cache_bytes_per_token(full) == 8 * scale.kv_cache_bytes_per_token(scale.LLAMA2_70B)
+
+
+def test_kv_cache_grows_with_context_and_batch():
+    assert scale.kv_cache_bytes(scale.LLAMA2_7B, 4096) == 4096 * 2**19 == 2**31
+    assert scale.kv_cache_bytes(scale.LLAMA2_7B, 4096, batch=32) == 2**36
+    assert scale.kv_cache_bytes(scale.SMOLLM2_135M, 4096, 32) == 23_040 * 4096 * 32
+    assert scale.kv_cache_bytes(scale.SMOLLM2_135M, 0) == 0
+    with pytest.raises(ValueError, match="context"):
+        scale.kv_cache_bytes(scale.SMOLLM2_135M, -1)
+    with pytest.raises(ValueError, match="batch"):
+        scale.kv_cache_bytes(scale.SMOLLM2_135M, 10, batch=0)
+    with pytest.raises(TypeError, match="config"):
+        scale.kv_cache_bytes_per_token("SmolLM2")
+    with pytest.raises(ValueError, match="bytes_per_value"):
+        scale.kv_cache_bytes_per_token(scale.SMOLLM2_135M, -2)
+
+
+def test_check_kv_cache_answer_and_its_hints():
+    # Llama-2-13B by hand: 2 x 40 blocks x 40 heads x 128 channels x 2 bytes = 819,200 bytes/token.
+    per_token = 2 * 40 * 40 * 128 * 2
+    total_gb = per_token * 4096 * 8 / 1e9
+    assert ex.check_kv_cache_answer(per_token, total_gb).ok
+    assert ex.check_kv_cache_answer(per_token, round(total_gb, 2)).ok
+    assert "factor 2" in ex.check_kv_cache_answer(per_token // 2, total_gb).message
+    assert "2 bytes, not 4" in ex.check_kv_cache_answer(per_token * 2, total_gb).message
+    assert "40 blocks" in ex.check_kv_cache_answer(per_token // 40, total_gb).message
+    assert "GiB" in ex.check_kv_cache_answer(per_token, per_token * 4096 * 8 / 2**30).message
+    assert "one sequence" in ex.check_kv_cache_answer(per_token, total_gb / 8).message
+    for bad in (None, "819200", float("nan"), -1, True, [per_token]):
+        assert not ex.check_kv_cache_answer(bad, total_gb).ok
+        assert not ex.check_kv_cache_answer(per_token, bad).ok

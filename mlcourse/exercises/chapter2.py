@@ -19,6 +19,8 @@ from mlcourse.scale import (
     GB,
     LLAMA2_13B,
     TransformerConfig,
+    kv_cache_bytes,
+    kv_cache_bytes_per_token,
     training_memory_bytes,
     transformer_parameter_count,
     weights_memory_bytes,
@@ -153,3 +155,42 @@ def check_relu_network_facts(n_parameters: Any, max_kinks: Any, n_hidden: int = 
         )
         return wrong(f"the parameter count is right, but {max_kinks} kinks is not the maximum: {hint}.")
     return correct(f"{expected} parameters, and a bent line with at most {k} kinks.")
+
+
+def check_kv_cache_answer(
+    per_token_bytes: Any,
+    total_gb: Any,
+    config: TransformerConfig = LLAMA2_13B,
+    context: int = 4096,
+    batch: int = 8,
+    bytes_per_value: float = 2,
+) -> Feedback:
+    """Check the KV cache per token (bytes) and for ``batch`` sequences of ``context`` tokens (GB)."""
+    per_token = kv_cache_bytes_per_token(config, bytes_per_value)
+    total = kv_cache_bytes(config, context, batch, bytes_per_value) / GB
+    value = _as_real(per_token_bytes)
+    if value is None or value < 0:
+        return wrong(f"per_token_bytes: give a positive number of bytes, got {per_token_bytes!r}")
+    if not math.isclose(value, per_token, rel_tol=0.01):
+        hint = "2 (a key and a value) x n_layers x n_kv_heads x head_dim x bytes per number"
+        if math.isclose(value, per_token / 2, rel_tol=0.01):
+            hint = "count both the key and the value vector: a factor 2"
+        elif math.isclose(value, per_token * 2, rel_tol=0.01):
+            hint = "fp16 numbers take 2 bytes, not 4 (or you counted K and V twice)"
+        elif math.isclose(value, per_token / config.n_layers, rel_tol=0.01):
+            hint = f"every one of the {config.n_layers} blocks keeps its own keys and values"
+        return wrong(f"per_token_bytes: {value:,.0f} is off (expected {per_token:,.0f}): {hint}.")
+    value = _as_real(total_gb)
+    if value is None or value < 0:
+        return wrong(f"total_gb: give a positive number of GB, got {total_gb!r}")
+    if not math.isclose(value, total, rel_tol=0.01):
+        hint = f"multiply by the {context:,} tokens and the {batch} sequences, then divide by 10⁹"
+        if math.isclose(value, total * GB / 2**30, rel_tol=0.01):
+            hint = "that is GiB (2³⁰ bytes); the question asks for GB = 10⁹ bytes"
+        elif math.isclose(value, total / batch, rel_tol=0.01):
+            hint = f"that is one sequence; the batch holds {batch}"
+        return wrong(f"total_gb: {value:.4g} GB is off (expected about {total:.4g} GB): {hint}.")
+    return correct(
+        f"{config.name} keeps {per_token:,.0f} bytes per token; {batch} sequences of {context:,} tokens "
+        f"take {total:.1f} GB of cache, on top of the weights."
+    )

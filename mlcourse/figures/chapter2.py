@@ -2,6 +2,8 @@
 
 Each ``draw_*`` draws on a figure and returns the numbers its alt text needs; each ``plot_*``
 calls it once and builds a :class:`~mlcourse.figures.plot.Plot` from what it returned.
+The figures on SmolLM2 (:mod:`.chapter2_smollm2`) and on learned features
+(:mod:`.chapter2_features`) live in their own modules and are re-exported here.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from mlcourse import approximation as ap
+from mlcourse.figures.chapter2_features import plot_learned_vs_random as plot_learned_vs_random
+from mlcourse.figures.chapter2_smollm2 import plot_config_vs_file as plot_config_vs_file
+from mlcourse.figures.chapter2_smollm2 import plot_kv_cache as plot_kv_cache
+from mlcourse.figures.chapter2_smollm2 import plot_quantization as plot_quantization
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, PAPER, styled
 from mlcourse.losses import mse
@@ -341,44 +347,51 @@ def plot_error_vs_parameters(curves: Sequence[ap.ErrorCurve]) -> Plot:
 
 
 def plot_fit_vs_generalise(result: ap.Generalisation, n_hidden: int = 256, seed: int = 0) -> Plot:
-    """Fitting the training points is not generalising.
+    """Fitting the training points is not generalising, over several training sets.
 
-    Left: the noisy training points, the true sine, and a wide network (``n_hidden`` units,
-    hidden layer from ``np.random.default_rng(seed)``) fitted to them. Right: median training
-    and test RMS error against width, from ``result``.
+    Left: the first training set, the true sine, and a wide network (``n_hidden`` units, hidden
+    layer from ``np.random.default_rng(seed)``) fitted to it. Right: for each training set, the
+    median (over hidden-layer draws) error against the true curve (thin lines), their mean, and
+    the mean training error, against width.
     """
     x = ap.grid(1000)
-    net = ap.fit_random_relu(result.x_train, result.y_train, n_hidden, np.random.default_rng(seed))
-    train = float(np.sqrt(mse(ap.network_output(net, result.x_train), result.y_train)))
+    x0, y0 = result.x_train[0], result.y_train[0]
+    net = ap.fit_random_relu(x0, y0, n_hidden, np.random.default_rng(seed))
+    train = float(np.sqrt(mse(ap.network_output(net, x0), y0)))
     test = ap.rms_error(net, x, ap.sine)
-    median_train = np.median(result.train_rms, axis=1)
-    median_test = np.median(result.test_rms, axis=1)
+    test_sets, train_sets = result.by_set("test"), result.by_set("train")
+    mean_test, mean_train = test_sets.mean(axis=1), train_sets.mean(axis=1)
+    n_sets = test_sets.shape[1]
     fig = new_figure(10, 3.6)
     with styled():
         left, right = fig.subplots(1, 2)
         left.plot(x, ap.sine(x), color=MUTED, linestyle="--", label="true curve sin(x)")
         label = f"{n_hidden} units: train {train:.1g}, test {test:.2f}"
         left.plot(x, ap.network_output(net, x), color=PALETTE["vermillion"], label=label)
-        left.plot(result.x_train, result.y_train, "o", color=PALETTE["orange"], label="training points", zorder=3)
+        left.plot(x0, y0, "o", color=PALETTE["orange"], label="training points", zorder=3)
         left.set_ylim(-2.2, 2.2)
         left.set_xlim(*ap.INTERVAL)
         left.set_xlabel("x")
-        left.set_title(f"{result.x_train.size} noisy points, every one fitted", fontsize=11)
+        left.set_title(f"{x0.size} noisy points, every one fitted", fontsize=11)
         left.legend(fontsize=8, loc="lower right")
-        right.plot(result.widths, median_train, "o-", label="on the training points")
-        right.plot(result.widths, median_test, "s-", label="against the true curve")
+        right.plot(result.widths, test_sets, color=MUTED, linewidth=0.7, alpha=0.6)
+        right.plot(result.widths, mean_train, "o-", label="on the training points (mean)")
+        right.plot(result.widths, mean_test, "s-", label=f"against the true curve (mean of {n_sets} sets)")
         right.set_xscale("log", base=2)
-        right.set_ylim(bottom=0)
+        right.set_yscale("symlog", linthresh=0.1)
+        right.set_ylim(0, max(3.0, float(test_sets.max()) * 1.1))
         right.set_xlabel("hidden units k")
-        right.set_ylabel(f"RMS error (median of {result.train_rms.shape[1]})")
+        right.set_ylabel("RMS error")
         right.set_title("Training error → 0, the true error does not", fontsize=11)
-        right.legend(fontsize=8)
+        right.legend(fontsize=8, loc="upper left")
+    best = int(np.argmin(mean_test))
     return Plot(
         fig,
-        f"Left: {result.x_train.size} noisy samples of sin(x) and a {n_hidden}-unit network that passes "
-        f"through every one (RMS error {train:.1g} on them) but bends between and beyond them, missing "
-        f"the true curve by {test:.2f}. Right: as the width grows from {result.widths[0]} to "
-        f"{result.widths[-1]} units the median training error falls from {median_train[0]:.2f} to "
-        f"{median_train[-1]:.1g}, while the error against the true curve stays between "
-        f"{median_test.min():.2f} and {median_test.max():.2f}.",
+        f"Left: {x0.size} noisy samples of sin(x) and a {n_hidden}-unit network that passes through every "
+        f"one (RMS error {train:.1g} on them) but bends between and beyond them, missing the true curve by "
+        f"{test:.2f}. Right: over {n_sets} training sets (grey lines, one per set), as the width grows from "
+        f"{result.widths[0]} to {result.widths[-1]} units the mean training error falls from "
+        f"{mean_train[0]:.2f} to {mean_train[-1]:.1g}, while the mean error against the true curve is lowest, "
+        f"{mean_test[best]:.2f}, at {result.widths[best]} units and reaches {mean_test.max():.2f} for wider "
+        f"networks, with a wide spread between training sets.",
     )

@@ -1,0 +1,152 @@
+"""Learned versus random features: what training the hidden layer adds.
+
+A random-features model (:mod:`mlcourse.approximation`) draws the hidden layer of a 1-k-1 ReLU
+network at random and fits only the output layer. A trained network moves the hidden units
+too: each unit's kink goes where the target bends most. This module starts from the
+random-features fit and then trains all ``3k + 1`` parameters together by full-batch gradient
+descent with Adam (:func:`mlcourse.optim.adam_update`) on the mean squared error, so any gain
+over the random features comes from learning the hidden layer.
+
+For speed, several networks of the same width train at once: their parameters are stacked
+along a first axis of length ``S`` (one row per network), and each row follows its own
+gradient. The gradients are those of :func:`mlcourse.mlp.backward` for a ReLU network with
+the loss ``mean((f(x) - y)**2)``, written out for the 1-k-1 case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlcourse import approximation as ap
+from mlcourse.mlp import MLP
+from mlcourse.optim import adam_update
+from mlcourse.validation import as_float_array, as_int, as_number, as_rng
+
+
+def _stack(nets: Sequence[MLP]) -> dict[str, np.ndarray]:
+    if not isinstance(nets, Sequence) or not nets:
+        raise ValueError("nets must be a non-empty list of 1-k-1 ReLU networks")
+    widths = {ap._check_network(net).layer_sizes[1] for net in nets}
+    if len(widths) != 1:
+        raise ValueError(f"nets must all have the same number of hidden units, got {sorted(widths)}")
+    return {
+        "w": np.stack([net.params["W1"][0] for net in nets]),  # (S, k) input weights
+        "b": np.stack([net.params["b1"] for net in nets]),  # (S, k) hidden biases
+        "v": np.stack([net.params["W2"][:, 0] for net in nets]),  # (S, k) output weights
+        "c": np.array([net.params["b2"][0] for net in nets]),  # (S,) output biases
+    }
+
+
+def loss_and_gradients(params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Mean squared error of each stacked network, and its gradient for every parameter.
+
+    Parameters
+    ----------
+    params : dict
+        ``w, b, v`` of shape (S, k) and ``c`` of shape (S,): S networks of k hidden units.
+    x, y : numpy.ndarray, shape (n,)
+        Inputs and targets, the same for every network.
+
+    Returns
+    -------
+    loss : numpy.ndarray, shape (S,)
+    grads : dict
+        Same keys and shapes as ``params``.
+    """
+    w, b, v, c = params["w"], params["b"], params["v"], params["c"]
+    z = x[None, :, None] * w[:, None, :] + b[:, None, :]  # (S, n, k) pre-activations
+    h = np.maximum(z, 0.0)  # hidden units
+    out = (h @ v[:, :, None])[:, :, 0] + c[:, None]  # (S, n) network outputs
+    error = out - y
+    g = 2.0 * error / len(x)  # d loss / d out
+    dz = g[:, :, None] * v[:, None, :] * (z > 0)  # back through the output weights and the ReLU
+    grads = {
+        "w": x @ dz,  # (n,) @ (S, n, k) -> (S, k)
+        "b": dz.sum(axis=1),
+        "v": (g[:, None, :] @ h)[:, 0, :],
+        "c": g.sum(axis=1),
+    }
+    return np.mean(error**2, axis=1), grads
+
+
+def train_networks(x, y, nets: Sequence[MLP], *, steps: int = 600, learning_rate: float = 0.02) -> list[MLP]:
+    """Train every parameter of 1-k-1 ReLU networks (all of the same width) on ``(x, y)``.
+
+    Full-batch Adam on the mean squared error, ``steps`` updates; the networks in ``nets`` are
+    left unchanged.
+
+    Returns
+    -------
+    list of MLP
+        The trained networks, in the order of ``nets``.
+    """
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same shape, got {x.shape} and {y.shape}")
+    steps = as_int(steps, "steps", low=0)
+    learning_rate = as_number(learning_rate, "learning_rate", low=0)
+    params = _stack(nets)
+    m = {name: np.zeros_like(p) for name, p in params.items()}
+    s = {name: np.zeros_like(p) for name, p in params.items()}
+    for t in range(1, steps + 1):
+        _, grads = loss_and_gradients(params, x, y)
+        for name in params:
+            adam_update(params[name], grads[name], m[name], s[name], t, learning_rate=learning_rate)
+    return [
+        ap.relu_network(params["w"][i], params["b"][i], params["v"][i], float(params["c"][i])) for i in range(len(nets))
+    ]
+
+
+@dataclass(frozen=True)
+class FeatureComparison:
+    """Random versus learned hidden layers at equal width (see :func:`compare_features`).
+
+    Attributes
+    ----------
+    target : str
+    widths : numpy.ndarray, shape (m,)
+    random_rms, learned_rms : numpy.ndarray, shape (m, n_seeds)
+        RMS error against the target on a dense grid, one column per seed; ``learned`` starts
+        from the ``random`` network of the same seed.
+    """
+
+    target: str
+    widths: np.ndarray
+    random_rms: np.ndarray
+    learned_rms: np.ndarray
+
+
+def compare_features(
+    target: str,
+    widths: Sequence[int],
+    rng: np.random.Generator,
+    *,
+    n_seeds: int = 8,
+    n_train: int = 100,
+    steps: int = 600,
+    learning_rate: float = 0.02,
+) -> FeatureComparison:
+    """Fit ``target`` with random features, then train the same networks' hidden layers too.
+
+    For each width and each of ``n_seeds`` draws of the hidden layer: the random-features fit
+    (:func:`mlcourse.approximation.fit_random_relu` on ``n_train`` grid points), then that network
+    trained in full (:func:`train_networks`). Both are measured on a grid of 2001 points.
+    """
+    f = ap._target(target)
+    widths = np.array([as_int(k, "widths", low=1) for k in widths])
+    n_seeds = as_int(n_seeds, "n_seeds", low=1)
+    rng = as_rng(rng)
+    x, x_test = ap.grid(n_train), ap.grid(2001)
+    y = f(x)
+    random_rms = np.empty((widths.size, n_seeds))
+    learned_rms = np.empty_like(random_rms)
+    for i, k in enumerate(widths):
+        start = [ap.fit_random_relu(x, y, int(k), rng) for _ in range(n_seeds)]
+        trained = train_networks(x, y, start, steps=steps, learning_rate=learning_rate)
+        random_rms[i] = [ap.rms_error(net, x_test, f) for net in start]
+        learned_rms[i] = [ap.rms_error(net, x_test, f) for net in trained]
+    return FeatureComparison(str(target), widths, random_rms, learned_rms)
