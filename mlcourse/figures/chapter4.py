@@ -296,7 +296,7 @@ def draw_token_rows(
         raise ValueError(f"compare_with must name one row per row ({len(rows)}), got {len(compare_with)}")
     compare_with = [as_int(c, "compare_with", low=0, high=len(rows) - 1) for c in compare_with]
     max_chars = as_int(max_chars, "max_chars", low=1, high=1_000)
-    firsts = []
+    firsts, widest = [], 1.0
     for r, (_, tokens) in enumerate(rows):
         first = first_difference(tokens, rows[compare_with[r]][1])
         firsts.append(first)
@@ -312,7 +312,8 @@ def draw_token_rows(
             ax.add_patch(box)
             ax.text(x + len(shown) / 2, -r, shown, ha="center", va="center", fontfamily="monospace", fontsize=8)
             x += len(shown)
-    ax.set_xlim(-0.5, max_chars + 0.5)
+        widest = max(widest, x)
+    ax.set_xlim(-0.5, max(widest, 0.6 * max_chars) + 0.5)
     ax.set_ylim(-len(rows) + 0.4, 0.6)
     ax.set_yticks([-r for r in range(len(rows))], [label for label, _ in rows])
     ax.set_xticks([])
@@ -367,20 +368,24 @@ def plot_near_tie(gaps: Sequence[float], rows: Sequence[tuple[str, Sequence[str]
         top.set_xlabel("greedy step (token number)")
         top.set_ylabel("top-1 minus top-2 logit")
         top.set_xlim(0.3, gaps.size + 0.7)
+        top.set_ylim(gaps.min() / 8, gaps.max() * 3)
         if flip is not None and flip < gaps.size:
             top.annotate(
-                f"gap {gaps[flip]:.4f}: the token flips",
+                f"gap {gaps[flip]:.2g}: the token flips",
                 (flip + 1, gaps[flip]),
-                xytext=(12, -4),
+                xytext=(0, 28),
                 textcoords="offset points",
+                ha="center",
                 color=PALETTE["vermillion"],
                 fontsize=9,
+                arrowprops={"arrowstyle": "->", "color": PALETTE["vermillion"]},
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9},
             )
         top.set_title("How close the runner-up came, step by step")
-    where = "no step" if flip is None else f"step {flip + 1}, where the gap was {gaps[flip]:.4f}"
+    where = "no step" if flip is None else f"step {flip + 1}, where the gap was {gaps[flip]:.2g}"
     return Plot(
         fig,
         f"Top: bar chart, log scale, of the gap between the two largest logits at each of {gaps.size} "
-        f"greedy steps; it ranges from {gaps.min():.4f} to {gaps.max():.2f}. Bottom: the tokens of the "
+        f"greedy steps; it ranges from {gaps.min():.2g} to {gaps.max():.3g}. Bottom: the tokens of the "
         f"runs '{rows[0][0]}' and '{rows[-1][0]}'; they part at {where}.",
     )
