@@ -75,3 +75,18 @@ def test_checkers_turn_any_answer_into_feedback():
     for args in [(None, 1.0, 2.0), ("0.1", 0.2, 0.3), (1e308, 1e308, -1e308), (np.nan, 1.0, 2.0)]:
         verdict = ex.check_non_associative(*args)
         assert not verdict.ok and verdict.message
+
+
+def test_check_likelier_than_greedy():
+    from mlcourse.ngram import CharNGram, load_corpus
+
+    lm = CharNGram(order=4).fit(load_corpus())
+    # Greedy writes "logits" (p ~ 0.037); "model " has p ~ 0.057 by the chain rule.
+    assert lm.generate("the ", 6, np.random.default_rng(0), temperature=0) == "logits"
+    assert ex.check_likelier_than_greedy(lm, "the ", "model ").ok
+    assert "greedy decoding's own" in ex.check_likelier_than_greedy(lm, "the ", "logits").message
+    assert "is not above" in ex.check_likelier_than_greedy(lm, "the ", "zzzzzz").message
+    for bad in (None, 3.5, "", ["model "], "mödel "):
+        feedback = ex.check_likelier_than_greedy(lm, "the ", bad)
+        assert not feedback.ok and feedback.message
+    assert not ex.check_likelier_than_greedy("not a model", "the ", "model ").ok

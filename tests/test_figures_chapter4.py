@@ -84,3 +84,67 @@ def test_draw_decoding_takes_keyword_frames_and_returns_its_counts(lm):
     shown = figs.draw_decoding(Figure(), lm=lm, prompt="the ", seed=0, temperature=0.0, n_samples=6, length=3)
     runs = det.sample_continuations(lm, "the ", 3, 0.0, range(6))
     assert shown == {"distinct": 1, "top": runs[0], "count": 6}
+
+
+# --------------------------------------------------------------------------- the real-model figures (made-up tokens)
+
+RUNS = [
+    ("greedy", [" a", " b", " c"]),
+    ("greedy again", [" a", " b", " c"]),
+    ("seed 1", [" a", " x", " y", " z"]),
+    ("seed 2", [" a", " b"]),
+]
+
+
+def test_token_rows_mark_where_each_row_parts_from_its_comparison_row():
+    plot = figs.plot_token_runs(RUNS, "Four runs", compare_with=[0, 0, 0, 0])
+    ax = plot.fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [name for name, _ in RUNS]
+    assert len(ax.patches) == 3 + 3 + 4 + 2  # one box per token
+    assert "'greedy again' against 'greedy': identical" in plot.alt
+    assert "'seed 1' against 'greedy': differs from token 2" in plot.alt
+    assert "'seed 2' against 'greedy': differs from token 3" in plot.alt  # it ends early
+    assert plot.to_png().startswith(b"\x89PNG")
+
+
+def test_draw_token_rows_returns_the_first_differences_it_colours():
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    shown = figs.draw_token_rows(ax, RUNS, compare_with=[0, 0, 2, 3])
+    assert shown["first_difference"] == [None, None, None, None]  # compared with themselves or equals
+    ax = Figure().add_subplot()
+    shown = figs.draw_token_rows(ax, RUNS)
+    assert shown["first_difference"] == [None, None, 1, 2]
+    orange = [p for p in ax.patches if p.get_facecolor()[:3] != ax.patches[0].get_facecolor()[:3]]
+    assert len(orange) == 3 + 0  # seed 1's three tokens from " x" on; seed 2 has no token past its end
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: figs.plot_token_runs([], "none"), ValueError, "rows must hold"),
+        (lambda: figs.plot_token_runs(RUNS, "t", compare_with=[0]), ValueError, "compare_with must name one row"),
+        (lambda: figs.plot_token_runs(RUNS, "t", compare_with=[0, 0, 0, 9]), ValueError, "compare_with"),
+        (lambda: figs.plot_near_tie([0.5, 0.0], RUNS[:2]), ValueError, "positive"),
+        (lambda: figs.plot_near_tie([], RUNS[:2]), ValueError, "gaps"),
+    ],
+)
+def test_token_figures_reject_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_near_tie_figure_marks_the_step_where_the_runs_part():
+    gaps = [0.7, 1.1, 5.6, 0.2, 0.009, 0.45, 1e-4, 2.5]
+    rows = [("float32", list("abcdefgh")), ("float16", list("abcdefXY"))]
+    plot = figs.plot_near_tie(gaps, rows)
+    assert len(plot.fig.axes) == 2
+    top = plot.fig.axes[0]
+    assert top.get_yscale() == "log" and len(top.patches) == len(gaps)
+    heights = [p.get_height() for p in top.patches]
+    np.testing.assert_allclose(heights, gaps)
+    flipped = [i for i, p in enumerate(top.patches) if p.get_facecolor() != top.patches[0].get_facecolor()]
+    assert flipped == [6]
+    assert "part at step 7, where the gap was 0.0001" in plot.alt
+    assert "from 0.0001 to 5.6" in plot.alt

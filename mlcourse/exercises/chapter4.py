@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from mlcourse.beam_search import sequence_log_prob
 from mlcourse.determinism import global_random_state, same_random_state
 from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.validation import as_number
@@ -117,3 +118,34 @@ def check_streams(make_streams: Callable[[int, int], Sequence[np.random.Generato
             "seed + i, neighbouring seeds share streams. Use np.random.SeedSequence(seed).spawn(n)."
         )
     return correct("three independent streams, reproduced exactly from one seed.")
+
+
+def check_likelier_than_greedy(lm: Any, prompt: str, text: Any) -> Feedback:
+    """Check that the reader's ``text`` continues ``prompt`` more likely than greedy decoding does.
+
+    Greedy decoding's continuation of the same length is the benchmark; the comparison uses the
+    chain-rule log-probabilities of :func:`mlcourse.beam_search.sequence_log_prob`.
+    """
+    if not isinstance(text, str):
+        return wrong(f"pass the continuation as a str, e.g. 'abcdef'; got {type(text).__name__}")
+    if not text:
+        return wrong("the continuation is empty: give at least one character.")
+    unknown = sorted(set(text) - set(getattr(lm, "vocab", ())))
+    if unknown:
+        return wrong(f"the model has never seen the characters {unknown[:5]}: it cannot score this text.")
+    try:
+        greedy = lm.generate(prompt, len(text), np.random.default_rng(0), temperature=0)
+        mine, best_step = sequence_log_prob(lm, prompt, text), sequence_log_prob(lm, prompt, greedy)
+    except Exception as exc:  # a bad model or prompt from the reader
+        return wrong(f"could not score the text: {type(exc).__name__}: {exc}")
+    if text == greedy:
+        return wrong(f"{text!r} is greedy decoding's own continuation: find a different one.")
+    if mine <= best_step:
+        return wrong(
+            f"p({text!r}) = {np.exp(mine):.4f} is not above greedy's p({greedy!r}) = {np.exp(best_step):.4f}. "
+            "Try beam_search.beam_search(lm, prompt, len(text), width=5)."
+        )
+    return correct(
+        f"p({text!r}) = {np.exp(mine):.4f} beats greedy's p({greedy!r}) = {np.exp(best_step):.4f}: "
+        "the best next step does not make the most likely text."
+    )

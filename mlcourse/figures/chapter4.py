@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from mlcourse.determinism import (
     SUM_ORDERS,
@@ -28,7 +29,8 @@ from mlcourse.determinism import (
 from mlcourse.figures.diagrams import draw_flow
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
-from mlcourse.validation import as_int, as_number, as_rng
+from mlcourse.near_ties import first_difference
+from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
 
 def _show(text: str) -> str:
@@ -251,4 +253,139 @@ def plot_sample_fits(rng: np.random.Generator, n_samples: int = 6, size: int = 1
         f"with its own least-squares line, scattered around the dashed true line. Right: the fitted "
         f"weights range from {w_lo:.2f} to {w_hi:.2f} and the biases from {b_lo:.2f} to {b_hi:.2f}, "
         "around the true values (2, 1).",
+    )
+
+
+# --------------------------------------------------------------------------- a real language model
+
+
+def draw_token_rows(
+    ax: Axes,
+    rows: Sequence[tuple[str, Sequence[str]]],
+    *,
+    compare_with: Sequence[int] | None = None,
+    max_chars: int = 96,
+) -> dict[str, Any]:
+    """Token sequences, one row each, boxed token by token, each compared with another row.
+
+    A row's tokens are blue while they agree with the row it is compared with and orange from
+    its first different token on (outlined). Spaces show as '·' and newlines as '↵'.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    rows : sequence of (str, sequence of str)
+        A label and the decoded tokens of each run.
+    compare_with : sequence of int, optional
+        For each row, the index of the row it is compared with (itself: all blue). Default:
+        every row with the first.
+    max_chars : int
+        Tokens past this many characters in a row are left out.
+
+    Returns
+    -------
+    dict
+        ``first_difference``: for each row, the index of its first token that differs from its
+        comparison row's, or None if they agree.
+    """
+    rows = [(str(label), [str(t) for t in tokens]) for label, tokens in rows]
+    if not rows:
+        raise ValueError("rows must hold at least one (label, tokens) pair")
+    compare_with = [0] * len(rows) if compare_with is None else list(compare_with)
+    if len(compare_with) != len(rows):
+        raise ValueError(f"compare_with must name one row per row ({len(rows)}), got {len(compare_with)}")
+    compare_with = [as_int(c, "compare_with", low=0, high=len(rows) - 1) for c in compare_with]
+    max_chars = as_int(max_chars, "max_chars", low=1, high=1_000)
+    firsts, widest = [], 1.0
+    for r, (_, tokens) in enumerate(rows):
+        first = first_difference(tokens, rows[compare_with[r]][1])
+        firsts.append(first)
+        x = 0.0
+        for i, token in enumerate(tokens):
+            shown = _show(token)
+            if x + len(shown) > max_chars:
+                break
+            differs = first is not None and i >= first
+            face = PALETTE["orange"] if differs else PALETTE["sky"]
+            edge = PALETTE["vermillion"] if i == first else "white"
+            box = Rectangle((x, -r - 0.38), len(shown), 0.76, facecolor=face, alpha=0.45, edgecolor=edge)
+            ax.add_patch(box)
+            ax.text(x + len(shown) / 2, -r, shown, ha="center", va="center", fontfamily="monospace", fontsize=8)
+            x += len(shown)
+        widest = max(widest, x)
+    ax.set_xlim(-0.5, max(widest, 0.6 * max_chars) + 0.5)
+    ax.set_ylim(-len(rows) + 0.4, 0.6)
+    ax.set_yticks([-r for r in range(len(rows))], [label for label, _ in rows])
+    ax.set_xticks([])
+    ax.grid(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    return {"first_difference": firsts}
+
+
+def plot_token_runs(
+    rows: Sequence[tuple[str, Sequence[str]]], title: str, *, compare_with: Sequence[int] | None = None
+) -> Plot:
+    """Several generated runs as rows of tokens, each compared with another row (default: the first)."""
+    rows = list(rows)
+    fig = new_figure(9, 0.45 * len(rows) + 1.0)
+    with styled():
+        ax = fig.add_subplot()
+        shown = draw_token_rows(ax, rows, compare_with=compare_with)
+        ax.set_title(str(title))
+    pairs = [0] * len(rows) if compare_with is None else list(compare_with)
+    parts = []
+    for i, first in enumerate(shown["first_difference"]):
+        if pairs[i] == i:
+            continue
+        versus = f"'{rows[i][0]}' against '{rows[pairs[i]][0]}'"
+        parts.append(f"{versus}: identical" if first is None else f"{versus}: differs from token {first + 1}")
+    return Plot(fig, f"{title}. Rows of generated tokens, each compared with another row: " + "; ".join(parts) + ".")
+
+
+def plot_near_tie(gaps: Sequence[float], rows: Sequence[tuple[str, Sequence[str]]]) -> Plot:
+    """Top: the top-1/top-2 logit gap at each greedy step. Bottom: two runs and where they part.
+
+    Parameters
+    ----------
+    gaps : sequence of float
+        The gap (logit units, > 0) of the reference run at each step.
+    rows : sequence of (str, sequence of str)
+        The reference run (first) and the perturbed run, as decoded tokens.
+    """
+    gaps = as_float_array(gaps, "gaps", ndim=1)
+    if gaps.size == 0 or np.any(gaps <= 0):
+        raise ValueError("gaps must be a non-empty list of positive logit gaps")
+    rows = list(rows)
+    fig = new_figure(9, 4.4)
+    with styled():
+        top, bottom = fig.subplots(2, 1, height_ratios=[2.2, 1])
+        shown = draw_token_rows(bottom, rows)
+        flip = shown["first_difference"][1] if len(rows) > 1 else None
+        colors = [PALETTE["vermillion"] if i == flip else PALETTE["blue"] for i in range(gaps.size)]
+        top.bar(np.arange(1, gaps.size + 1), gaps, color=colors)
+        top.set_yscale("log")
+        top.set_xlabel("greedy step (token number)")
+        top.set_ylabel("top-1 minus top-2 logit")
+        top.set_xlim(0.3, gaps.size + 0.7)
+        top.set_ylim(gaps.min() / 8, gaps.max() * 3)
+        if flip is not None and flip < gaps.size:
+            top.annotate(
+                f"gap {gaps[flip]:.2g}: the token flips",
+                (flip + 1, gaps[flip]),
+                xytext=(0, 28),
+                textcoords="offset points",
+                ha="center",
+                color=PALETTE["vermillion"],
+                fontsize=9,
+                arrowprops={"arrowstyle": "->", "color": PALETTE["vermillion"]},
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9},
+            )
+        top.set_title("How close the runner-up came, step by step")
+    where = "no step" if flip is None else f"step {flip + 1}, where the gap was {gaps[flip]:.2g}"
+    return Plot(
+        fig,
+        f"Top: bar chart, log scale, of the gap between the two largest logits at each of {gaps.size} "
+        f"greedy steps; it ranges from {gaps.min():.2g} to {gaps.max():.3g}. Bottom: the tokens of the "
+        f"runs '{rows[0][0]}' and '{rows[-1][0]}'; they part at {where}.",
     )

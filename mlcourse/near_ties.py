@@ -1,0 +1,124 @@
+"""Near-ties in a real language model: where greedy decoding hangs on the last bits of a logit.
+
+Greedy decoding takes the token with the largest logit. When the two largest logits are nearly
+equal (a *near-tie*), any change to how the logits are computed (another summation order,
+another batch size, weights rounded to float16) can swap them, and the generated text then
+follows another path. This module measures that on :func:`mlcourse.load_smollm2`'s model
+(numpy only); chapter 4 shows it.
+
+Every function takes the model as an argument, so the module loads nothing by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mlcourse.validation import as_float_array, as_int
+
+#: Tokens that end generation in SmolLM2 (``<|endoftext|>`` 0, ``<|im_end|>`` 2).
+STOP_TOKENS = (0, 2)
+
+
+def top_two_gap(logits) -> float:
+    """How far the largest logit is ahead of the second largest (>= 0). Defined in chapter 4.
+
+    Parameters
+    ----------
+    logits : array_like, shape (vocab_size,)
+        Finite scores, at least two.
+
+    Returns
+    -------
+    float
+        ``top1 - top2``, in logit units (a gap of 0 is an exact tie).
+    """
+    logits = as_float_array(logits, "logits", ndim=1)
+    if logits.size < 2:
+        raise ValueError(f"logits must hold at least 2 scores, got {logits.size}")
+    second, first = np.partition(logits, -2)[-2:]
+    return float(first - second)
+
+
+def round_to_float16(weights) -> np.ndarray:
+    """``weights`` rounded to the nearest float16 value and stored back as float32.
+
+    The perturbation of chapter 4: a relative change of at most 2**-11 (about 5e-4) per weight
+    that stays within float16's range. Pass it to the model's ``with_weights``.
+    """
+    weights = np.asarray(weights)
+    if weights.dtype.kind != "f":
+        raise TypeError(f"weights must be a float array, got dtype {weights.dtype}")
+    return weights.astype(np.float16).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class GreedyTrace:
+    """What greedy decoding chose at each step, and how close the runner-up was.
+
+    Attributes
+    ----------
+    tokens : tuple of int
+        The chosen token ids, in order (the same as the model's ``generate`` at temperature 0).
+    gaps : tuple of float
+        ``gaps[i]`` is the top-1 minus top-2 logit when ``tokens[i]`` was chosen.
+    """
+
+    tokens: tuple[int, ...]
+    gaps: tuple[float, ...]
+
+    @property
+    def closest_step(self) -> int:
+        """The step with the smallest gap: the nearest near-tie of the run."""
+        return int(np.argmin(self.gaps))
+
+
+def greedy_trace(lm: Any, ids: Sequence[int], steps: int) -> GreedyTrace:
+    """Greedy decoding for ``steps`` tokens, recording the top-1/top-2 gap at every step.
+
+    Parameters
+    ----------
+    lm : mlcourse.smollm2.SmolLM2
+        The model (any object with ``new_cache()`` and ``step(ids, cache)``).
+    ids : sequence of int
+        The prompt's token ids.
+    steps : int
+        At most this many new tokens (1 to 1,000); it stops early after a stop token.
+
+    Returns
+    -------
+    GreedyTrace
+    """
+    if not (callable(getattr(lm, "new_cache", None)) and callable(getattr(lm, "step", None))):
+        raise TypeError(f"lm must be a language model with new_cache() and step(), got {type(lm).__name__}")
+    steps = as_int(steps, "steps", low=1, high=1_000)
+    cache = lm.new_cache()
+    logits = lm.step(ids, cache)[-1]
+    tokens, gaps = [], []
+    while True:
+        token = int(np.argmax(logits))
+        tokens.append(token)
+        gaps.append(top_two_gap(logits))
+        if token in STOP_TOKENS or len(tokens) == steps:
+            return GreedyTrace(tuple(tokens), tuple(gaps))
+        logits = lm.step([token], cache)[-1]
+
+
+def first_difference(a: Sequence, b: Sequence) -> int | None:
+    """The first position where two token sequences differ, or None if they are equal.
+
+    If one sequence is the start of the other, they differ where the shorter one ends.
+
+    >>> first_difference([5, 6, 7], [5, 6, 8])
+    2
+    >>> first_difference([5, 6], [5, 6, 8])
+    2
+    """
+    a, b = list(a), list(b)
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return i
+    return None if len(a) == len(b) else min(len(a), len(b))
