@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from mlcourse.decoding import filter_logits, temperature as scale_logits
+from mlcourse.decoding import filter_logits
+from mlcourse.decoding import temperature as scale_logits
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import MUTED, PALETTE, styled
 from mlcourse.softmax import as_logits, entropy, softmax
