@@ -12,8 +12,8 @@ VOCAB = ["␣Paris", " the", " London", "\n", "a", "b"]
 Z = np.array([5.0, 3.0, 2.0, 1.0, 0.0, -1.0])
 
 
-def decode(i):
-    return [" Paris", " the", " London", "\n", "a", "b"][i]
+def decode(ids):
+    return "".join([" Paris", " the", " London", "\n", "a", "b"][i] for i in ids)
 
 
 def test_token_labels_show_spaces_and_newlines():

@@ -1,7 +1,7 @@
 """Chapter 3's figures of a real language model's next-token logits (SmolLM2 on the page).
 
 The functions take the logits (one row of ``V`` numbers, computed once by the chapter) and a
-``decode`` callable that turns a token id into its text, so they never run a model themselves:
+``decode`` callable that turns a list of token ids into text (like the model's own ``decode``), so they never run a model themselves:
 the offline scrubber passes the same logits to every frame, and tests pass made-up logits.
 """
 
@@ -35,8 +35,8 @@ def _row(logits: Any) -> np.ndarray:
 
 def _decoder(decode: Any) -> Callable[[int], str]:
     if not callable(decode):
-        raise TypeError(f"decode must be a function from a token id to its text, got {type(decode).__name__}")
-    return lambda i: token_label(decode(int(i)))
+        raise TypeError(f"decode must be a function from a list of token ids to text, got {type(decode).__name__}")
+    return lambda i: token_label(decode([int(i)]))
 
 
 def _short(prompt: str, width: int = 40) -> str:
@@ -104,16 +104,27 @@ def draw_next_token(
     return {"tokens": labels, "probs": p[order], "greedy": labels[0], "kept": int(kept.sum()), "nats": h}
 
 
-def plot_next_token(logits, decode, prompt: str, temperature: float = 1.0, top: int = 10) -> Plot:
-    """A real model's next-token distribution after ``prompt``: the ``top`` tokens."""
+def plot_next_token(
+    logits,
+    decode,
+    prompt: str,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    top: int = 10,
+) -> Plot:
+    """A real model's next-token distribution after ``prompt``: the ``top`` tokens, filters marked."""
     fig = new_figure(7, 3.8)
     with styled():
-        shown = draw_next_token(fig, logits=logits, decode=decode, prompt=prompt, temperature=temperature, top=top)
+        shown = draw_next_token(
+            fig, logits=logits, decode=decode, prompt=prompt, temperature=temperature, top_k=top_k, top_p=top_p, top=top
+        )
     parts = ", ".join(f"{t} {q:.1%}" for t, q in zip(shown["tokens"], shown["probs"], strict=True))
+    filters = "" if top_k is None and top_p is None else f" The filters keep {shown['kept']:,} tokens (blue)."
     return Plot(
         fig,
         f"Horizontal bar chart of the {top} most likely next tokens after {prompt!r} at temperature "
-        f"{temperature:g} (␣ marks a leading space): {parts}. Entropy {shown['nats']:.2f} nats.",
+        f"{temperature:g} (␣ marks a leading space): {parts}. Entropy {shown['nats']:.2f} nats.{filters}",
     )
 
 
