@@ -166,7 +166,7 @@ def plot_surprisal(texts: dict[str, tuple[Sequence[str], Any]]) -> Plot:
     """
     if not isinstance(texts, dict) or not texts:
         raise TypeError("texts must be a non-empty dict: name -> (token labels, surprisals)")
-    fig = new_figure(10, 1.9 * len(texts) + 0.6)
+    fig = new_figure(10, 2.2 * len(texts) + 0.6)
     summary = []
     with styled():
         axes = np.atleast_1d(fig.subplots(len(texts), 1, sharey=True))
