@@ -205,7 +205,7 @@ def sample(
 
 
 def repetition_penalty(logits, previous, penalty: float) -> np.ndarray:
-    """Make every token already in ``previous`` less likely. Defined in chapter 3.
+    """Make every token already in ``previous`` less likely (chapter 3's debugging section).
 
     The CTRL rule (Keskar et al., 2019, "CTRL: A Conditional Transformer Language Model for
     Controllable Generation"), as Hugging Face applies it: a seen token's logit is divided by

@@ -1,8 +1,9 @@
 """Chapter 3's figures of a real language model's next-token logits (SmolLM2 on the page).
 
 The functions take the logits (one row of ``V`` numbers, computed once by the chapter) and a
-``decode`` callable that turns a list of token ids into text (like the model's own ``decode``), so they never run a model themselves:
-the offline scrubber passes the same logits to every frame, and tests pass made-up logits.
+``decode`` callable that turns a list of token ids into text (like the model's own ``decode``),
+so they never run a model themselves: the offline scrubber passes the same logits to every
+frame, and tests pass made-up logits.
 """
 
 from __future__ import annotations
