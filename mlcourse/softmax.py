@@ -242,10 +242,11 @@ def sigmoid(z):
     float or numpy.ndarray
         Probabilities in [0, 1], the shape of ``z`` (a float for a scalar).
     """
-    x = as_logits(z if isinstance(z, (str, bytes)) else np.atleast_1d(z), "z")
+    scalar = np.isscalar(z) or (isinstance(z, np.ndarray) and z.ndim == 0)
+    x = as_logits(np.reshape(z, 1) if scalar and not isinstance(z, (str, bytes)) else z, "z")
     pairs = np.stack([x, np.zeros_like(x)], axis=-1)
     p = softmax(pairs, axis=-1)[..., 0]
-    return float(p[0]) if np.ndim(z) == 0 else p
+    return float(p[0]) if scalar else p
 
 
 # --------------------------------------------------------------------------- the textbook formula, for contrast

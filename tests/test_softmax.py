@@ -358,6 +358,9 @@ def test_sigmoid_is_the_two_class_softmax_and_inverts_the_log_odds():
         sm.sigmoid([np.nan])
     with pytest.raises(TypeError, match="z must be"):
         sm.sigmoid("1")
+    with pytest.raises(TypeError, match="z must be"):
+        sm.sigmoid([[1.0], [1.0, 2.0]])  # ragged
+    assert sm.sigmoid(np.float32(0.0)) == 0.5 and sm.sigmoid(np.array(2.0)) == pytest.approx(1 / (1 + math.exp(-2)))
 
 
 def test_perplexity_is_exp_of_the_mean_cross_entropy():
