@@ -7,7 +7,12 @@ are the same for a tiny character model and a large language model:
 - :func:`filter_logits` keeps the ``top_k`` largest logits, or the nucleus (``top_p``), and
   sets the others to ``-inf`` (probability 0);
 - :func:`sample` draws a token from what is left, always through an explicit
-  ``numpy.random.Generator``; :func:`greedy` takes the argmax (the limit ``T -> 0``).
+  ``numpy.random.Generator``; :func:`greedy` takes the argmax (the limit ``T -> 0``);
+- :func:`repetition_penalty` (Keskar et al., 2019, CTRL) makes tokens already in the text
+  less likely, a remedy for greedy loops.
+
+The order is fixed, as in Hugging Face's default logits processors: temperature first, then
+top-k, then top-p (so top-p measures probability *at* the temperature).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from mlcourse.validation import as_int, as_number, as_rng
 
 #: Number of tokens in GPT-2's vocabulary (50,000 merges + 256 bytes + 1 end-of-text token).
 GPT2_VOCAB_SIZE = 50_257
+
 
 #: A language model's next-token scores after "The cat sat on the" (made up for illustration).
 EXAMPLE_TOKENS: tuple[str, ...] = ("mat", "floor", "sofa", "bed", "roof", "moon")
@@ -97,8 +103,8 @@ def filter_logits(logits, top_k: int | None = None, top_p: float | None = None) 
         reaches ``top_p``, i.e. top-k with the k that the probabilities call for. The option that
         crosses ``top_p`` is kept, so the most likely one always survives; totals within a
         relative 1e-12 of ``top_p`` count as reaching it (float rounding). ``top_p = 1`` keeps
-        all. When both are given, top-k is applied first and top-p to what remains (the order
-        used by common libraries).
+        all. When both are given, top-k is applied first and top-p to what remains (Hugging
+        Face's order; a temperature, if any, comes before both: see :func:`sample`).
 
     Returns
     -------
@@ -198,17 +204,39 @@ def sample(
     return int(out) if out.ndim == 0 else np.array(out)
 
 
-def random_vocab_logits(rng: np.random.Generator, vocab_size: int = GPT2_VOCAB_SIZE, scale: float = 4.0) -> np.ndarray:
-    """Stand-in for one step of a language model's output: ``vocab_size`` random logits.
+def repetition_penalty(logits, previous, penalty: float) -> np.ndarray:
+    """Make every token already in ``previous`` less likely (chapter 3's debugging section).
 
-    The logits are independent normal draws with standard deviation ``scale``, an
-    illustration of the size and spread of a real output (not a real model).
+    The CTRL rule (Keskar et al., 2019, "CTRL: A Conditional Transformer Language Model for
+    Controllable Generation"), as Hugging Face applies it: a seen token's logit is divided by
+    ``penalty`` if it is positive and multiplied by it if negative, so ``penalty > 1`` always
+    lowers it. Each seen token is penalised once, however often it occurred.
+
+    Parameters
+    ----------
+    logits : array_like, shape (V,)
+        One row of logits.
+    previous : sequence of int
+        Token ids already in the text (prompt and generated), each in ``[0, V)``.
+    penalty : float
+        ``penalty >= 1``; 1 changes nothing. CTRL used 1.2.
 
     Returns
     -------
-    numpy.ndarray, shape (vocab_size,)
+    numpy.ndarray, shape (V,)
+        A changed copy of the logits.
     """
-    rng = as_rng(rng)
-    vocab_size = as_int(vocab_size, "vocab_size", low=1, high=MAX_DRAWS)
-    scale = as_number(scale, "scale", low=0.0)
-    return rng.normal(0.0, scale, size=vocab_size)
+    x = as_logits(logits)
+    if x.ndim != 1:
+        raise ValueError(f"logits must be one row (1-D), got shape {x.shape}")
+    checked_max(x, 0)
+    penalty = as_number(penalty, "penalty", low=1.0)
+    if isinstance(previous, (str, bytes)):
+        raise TypeError("previous must be token ids (integers), not a string")
+    seen = np.unique(np.asarray(list(previous), dtype=np.int64)) if len(previous) else np.zeros(0, np.int64)
+    if seen.size and (seen[0] < 0 or seen[-1] >= x.size):
+        raise ValueError(f"previous must hold token ids in [0, {x.size}), got {seen[0]} to {seen[-1]}")
+    out = x.copy()
+    z = out[seen]
+    out[seen] = np.where(z > 0, z / penalty, z * penalty)
+    return out

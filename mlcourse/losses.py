@@ -2,7 +2,8 @@
 
 - :func:`mse`, the mean squared error of regression (chapters 1, 2 and 6);
 - :func:`cross_entropy`, the classification loss ``-log p(right answer)``, computed from the
-  logits with :func:`mlcourse.softmax.log_softmax` (defined in chapter 3, trained on in chapter 5).
+  logits with :func:`mlcourse.softmax.log_softmax` (defined in chapter 3, trained on in chapter 5);
+- :func:`perplexity`, ``exp`` of the mean cross-entropy of a text's next tokens (chapter 3).
 
 Every loss checks that predictions and targets line up: for ``mse`` the targets must match the
 trailing axes of the predictions (so a stack of predictions from many fitted models can be
@@ -105,3 +106,25 @@ def cross_entropy(logits, labels, reduction: str = "mean"):
     if reduction == "sum":
         return float(np.sum(losses))
     return float(np.mean(losses))
+
+
+def perplexity(logits, targets) -> float:
+    """``exp(mean cross-entropy)`` of the next tokens of a text. Defined in chapter 3.
+
+    The effective number of equally likely choices the model hesitates between per token:
+    a model that gives each right token probability ``1/k`` has perplexity ``k``.
+
+    Parameters
+    ----------
+    logits : array_like, shape (n, V)
+        Row ``t`` scores every token as the one that follows position ``t``.
+    targets : array_like of int, shape (n,)
+        The tokens that actually came next.
+
+    Returns
+    -------
+    float
+        Perplexity >= 1 (``inf`` if a target has probability 0).
+    """
+    with np.errstate(over="ignore"):
+        return float(np.exp(cross_entropy(logits, targets)))

@@ -225,6 +225,30 @@ def entropy(probs, axis: int = -1, unit: str = "nats"):
     return float(h) if h.ndim == 0 else h
 
 
+def sigmoid(z):
+    """The logistic function ``1 / (1 + exp(-z))``, the two-class softmax. Defined in chapter 3.
+
+    ``sigmoid(z) == softmax([z, 0])[0]``: the probability of the first of two options whose
+    logits differ by ``z``. Its inverse is the log-odds ``log(p / (1 - p))``, which is why a
+    logit is also called a log-odds. Computed through :func:`softmax`, so it never overflows.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Finite logits (or -inf, probability 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Probabilities in [0, 1], the shape of ``z`` (a float for a scalar).
+    """
+    scalar = np.isscalar(z) or (isinstance(z, np.ndarray) and z.ndim == 0)
+    x = as_logits(np.reshape(z, 1) if scalar and not isinstance(z, (str, bytes)) else z, "z")
+    pairs = np.stack([x, np.zeros_like(x)], axis=-1)
+    p = softmax(pairs, axis=-1)[..., 0]
+    return float(p[0]) if scalar else p
+
+
 # --------------------------------------------------------------------------- the textbook formula, for contrast
 
 

@@ -146,13 +146,31 @@ def test_bad_parameters_raise_clear_errors():
         decoding.sample([[0.0, 1.0], [-np.inf, -np.inf]], np.random.default_rng(0))
 
 
-def test_random_vocab_logits_is_reproducible():
-    a = decoding.random_vocab_logits(np.random.default_rng(0))
-    assert a.shape == (50_257,)
-    np.testing.assert_array_equal(a, decoding.random_vocab_logits(np.random.default_rng(0)))
-    assert 3.5 < a.std() < 4.5
-    with pytest.raises(TypeError, match="rng"):
-        decoding.random_vocab_logits(0)
+def test_repetition_penalty_is_the_ctrl_rule():
+    z = np.array([2.0, -1.0, 3.0, 0.5])
+    out = decoding.repetition_penalty(z, [0, 1, 1], 2.0)
+    # seen positive logit halved, seen negative one doubled, unseen ones untouched, input unchanged
+    np.testing.assert_array_equal(out, [1.0, -2.0, 3.0, 0.5])
+    np.testing.assert_array_equal(z, [2.0, -1.0, 3.0, 0.5])
+    np.testing.assert_array_equal(decoding.repetition_penalty(z, [0, 2], 1.0), z)
+    np.testing.assert_array_equal(decoding.repetition_penalty(z, [], 1.5), z)
+    assert decoding.greedy(decoding.repetition_penalty(z, [2], 2.0)) == 0  # 3 / 2 < 2
+    with pytest.raises(ValueError, match="penalty must be >= 1"):
+        decoding.repetition_penalty(z, [0], 0.5)
+    with pytest.raises(ValueError, match=r"previous must hold token ids in \[0, 4\)"):
+        decoding.repetition_penalty(z, [4], 1.2)
+    with pytest.raises(ValueError, match="one row"):
+        decoding.repetition_penalty([[1.0, 2.0]], [0], 1.2)
+    with pytest.raises(TypeError, match="previous"):
+        decoding.repetition_penalty(z, "ab", 1.2)
+
+
+def test_sample_applies_temperature_before_top_p():
+    # At T = 1 the top token holds 0.88 < 0.9, so top-p 0.9 keeps two; at T = 0.5 it holds
+    # e^4 / (e^4 + 1) = 0.982 on its own, so the same top-p keeps one: top-p sees p at T.
+    z = np.array([2.0, 0.0, -10.0])
+    assert set(decoding.sample(z, np.random.default_rng(0), 1.0, top_p=0.9, size=400).tolist()) == {0, 1}
+    assert set(decoding.sample(z, np.random.default_rng(0), 0.5, top_p=0.9, size=400).tolist()) == {0}
 
 
 def test_idea_modules_of_chapters_3_and_4_import_numpy_only():
@@ -210,5 +228,3 @@ def test_sampling_refuses_unbounded_work_and_bad_sizes():
         decoding.sample([0.0, 1.0], np.random.default_rng(0), size=2.5)
     assert decoding.sample([0.0, 1.0], np.random.default_rng(0), size=np.int64(3)).shape == (3,)
     assert decoding.sample([0.0, 1.0], np.random.default_rng(0), size=0).shape == (0,)
-    with pytest.raises(ValueError, match="vocab_size must be <= 100000000"):
-        decoding.random_vocab_logits(np.random.default_rng(0), 10**12)

@@ -4,27 +4,40 @@ import math
 
 import numpy as np
 
-from mlcourse import softmax as sm
+from mlcourse import losses
 from mlcourse.exercises import chapter3 as ex
 
 
-def test_check_softmax_names_each_mistake():
-    def good(z):
-        e = np.exp(z - z.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
+def _log_softmax(z):
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
-    assert ex.check_softmax(good).ok
-    assert ex.check_softmax(lambda z: sm.softmax(z)).ok
-    naive = ex.check_softmax(lambda z: np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True))
-    assert not naive.ok and "overflows" in naive.message
-    assert "sums to" in ex.check_softmax(lambda z: np.exp(z)).message
-    cols = ex.check_softmax(lambda z: good(z.T).T if z.ndim == 2 else good(z))
-    assert not cols.ok and "down each column" in cols.message
-    whole = ex.check_softmax(lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum())
-    assert not whole.ok and "whole array" in whole.message
-    assert "raised ZeroDivisionError" in ex.check_softmax(lambda z: 1 / 0).message
-    assert not ex.check_softmax(np.exp(1.0)).ok
-    assert "shape" in ex.check_softmax(lambda z: np.array([1.0])).message
+
+def test_check_perplexity_names_each_mistake():
+    def good(z, y):
+        return np.exp(-_log_softmax(z)[np.arange(len(y)), y].mean())
+
+    def naive(z, y):  # log of a probability that rounds to 0
+        p = np.exp(z - z.max(axis=-1, keepdims=True))
+        p = p / p.sum(axis=-1, keepdims=True)
+        return np.exp(-np.log(p[np.arange(len(y)), y]).mean())
+
+    assert ex.check_perplexity(good).ok
+    assert ex.check_perplexity(lambda z, y: np.exp(losses.cross_entropy(z, y))).ok
+    no_exp = ex.check_perplexity(lambda z, y: -_log_softmax(z)[np.arange(len(y)), y].mean())
+    assert not no_exp.ok and "is its exp" in no_exp.message
+    summed = ex.check_perplexity(lambda z, y: np.exp(-_log_softmax(z)[np.arange(len(y)), y].sum()))
+    assert not summed.ok and "do not sum" in summed.message
+    unstable = ex.check_perplexity(naive)
+    assert not unstable.ok and "log-softmax" in unstable.message
+    # uniform over 10 tokens has perplexity 10: a function that returns 10 passes the first case only
+    e = math.e
+    second = math.sqrt((e**2 + 1 + 1 / e) / e**2 * (1 + e + e**3) / e)  # exp of the mean of two -log p
+    assert f"returned 10, expected {second:.5g}" in ex.check_perplexity(lambda z, y: 10.0).message
+    first = ex.check_perplexity(lambda z, y: np.exp(-_log_softmax(z)[:, 0].mean()))
+    assert not first.ok and "softmax(row)[target]" in first.message
+    assert "raised ZeroDivisionError" in ex.check_perplexity(lambda z, y: 1 / 0).message
+    assert not ex.check_perplexity(np.exp(1.0)).ok
 
 
 def test_check_temperature_and_nucleus():
@@ -46,7 +59,7 @@ def test_check_temperature_and_nucleus():
 def test_checkers_turn_any_answer_into_feedback():
     odd_returns = [None, "probabilities", [[1.0, 2.0], [3.0]], np.array([1 + 1j, 0, 0]), np.full(3, np.nan), {}, 7]
     for value in odd_returns:
-        verdict = ex.check_softmax(lambda z, value=value: value)
+        verdict = ex.check_perplexity(lambda z, y, value=value: value)
         assert not verdict.ok and verdict.message
     for value in [None, "0.9", np.nan, np.inf, True, [0.9], 10**400, 1e308, -0.0]:
         verdict = ex.check_temperature_for(value)

@@ -23,7 +23,17 @@ SCALES = [1.0, 30.0, 1e3, 1e300]  # 1e300: far beyond exp's overflow at ~709.78
 @pytest.fixture(scope="module")
 def page3():
     return page_functions(
-        CH3, "naive_softmax", "softmax", "logsumexp", "log_softmax", "cross_entropy", "top_k", "top_p", "sample"
+        CH3,
+        "naive_softmax",
+        "sigmoid",
+        "softmax",
+        "logsumexp",
+        "log_softmax",
+        "cross_entropy",
+        "top_k",
+        "top_p",
+        "sample",
+        "decode_filter",
     )
 
 
@@ -118,6 +128,23 @@ def test_sample_on_the_page_draws_what_the_package_draws(page3, temperature):
     package = [decoding.sample(z, np.random.default_rng(s), temperature=temperature) for s in range(300)]
     assert page == package
     assert len(set(page)) > 3
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_sigmoid_on_the_page_is_the_package_sigmoid(page3, seed):
+    z = random_logits(seed, (40,), 10.0)
+    np.testing.assert_allclose(page3["sigmoid"](z), sm.sigmoid(z), rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("temperature", [0.3, 1.0, 2.5])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_decode_filter_on_the_page_follows_the_package_order(page3, seed, temperature):
+    z = random_logits(seed, (30,), 3.0)
+    for k, p in [(10, 0.8), (None, 0.5), (5, None), (30, 0.99)]:
+        page = page3["decode_filter"](z, temperature, k, p)
+        package = decoding.filter_logits(decoding.temperature(z, temperature), top_k=k, top_p=p)
+        np.testing.assert_array_equal(np.isfinite(page), np.isfinite(package))
+        np.testing.assert_allclose(sm.softmax(page), sm.softmax(package), rtol=1e-12, atol=1e-300)
 
 
 def test_spawn_generators_on_the_page_is_the_package_recipe(page4):

@@ -342,3 +342,35 @@ def test_whatever_the_input_the_softmax_family_answers_finite_or_raises_clearly(
         assert out.dtype.kind in "if"
         assert not np.isnan(out).any() and not np.isposinf(out).any()  # -inf only means probability 0
         assert out.shape == np.shape(value) or fn in (sm.logsumexp, decoding.greedy)
+
+
+def test_sigmoid_is_the_two_class_softmax_and_inverts_the_log_odds():
+    z = np.array([-30.0, -2.0, 0.0, 0.5, 3.0, 30.0])
+    expected = 1.0 / (1.0 + np.exp(-z))
+    np.testing.assert_allclose(sm.sigmoid(z), expected, rtol=1e-14)
+    np.testing.assert_allclose(sm.sigmoid(z), scipy.special.expit(z), rtol=1e-14)
+    p = sm.sigmoid(z[1:-1])
+    np.testing.assert_allclose(np.log(p / (1 - p)), z[1:-1], rtol=1e-12)
+    assert sm.sigmoid(0.0) == 0.5 and isinstance(sm.sigmoid(0.0), float)
+    assert sm.sigmoid(-1000.0) == 0.0 and sm.sigmoid(1000.0) == 1.0  # no overflow warning, no NaN
+    assert sm.sigmoid([[1.0, 2.0]]).shape == (1, 2)
+    with pytest.raises(ValueError, match="NaN"):
+        sm.sigmoid([np.nan])
+    with pytest.raises(TypeError, match="z must be"):
+        sm.sigmoid("1")
+    with pytest.raises(TypeError, match="z must be"):
+        sm.sigmoid([[1.0], [1.0, 2.0]])  # ragged
+    assert sm.sigmoid(np.float32(0.0)) == 0.5 and sm.sigmoid(np.array(2.0)) == pytest.approx(1 / (1 + math.exp(-2)))
+
+
+def test_perplexity_is_exp_of_the_mean_cross_entropy():
+    # uniform over V tokens: every next token has probability 1/V, perplexity V
+    assert losses.perplexity(np.zeros((5, 7)), [0, 1, 2, 3, 6]) == pytest.approx(7.0)
+    # probabilities 1/2 and 1/8 of the right tokens: exp(mean(log 2, log 8)) = sqrt(16) = 4
+    logits = np.log([[0.5, 0.5, 1e-300], [0.125, 0.875, 1e-300]])
+    assert losses.perplexity(logits, [0, 0]) == pytest.approx(4.0)
+    # wrong by 700 nats: perplexity about e**700, still finite; by 1000 it exceeds float64
+    assert losses.perplexity([[700.0, 0.0]], [1]) == pytest.approx(math.exp(700.0), rel=1e-9)
+    assert losses.perplexity([[1000.0, 0.0]], [1]) == math.inf
+    with pytest.raises(ValueError, match="labels must have shape"):
+        losses.perplexity(np.zeros((2, 3)), [0])

@@ -1,4 +1,4 @@
-"""Chapter 3's exercise checkers: a softmax of your own, a temperature, a nucleus.
+"""Chapter 3's exercise checkers: a perplexity of your own, a temperature, a nucleus.
 
 Each checker returns :class:`~mlcourse.exercises.Feedback`; whatever the reader passes or their
 function returns (None, a string, a ragged list, NaN, an exception) becomes "not yet" feedback.
@@ -12,86 +12,62 @@ import numpy as np
 
 from mlcourse.decoding import filter_logits
 from mlcourse.exercises.feedback import Feedback, correct, wrong
+from mlcourse.losses import cross_entropy
 from mlcourse.softmax import softmax
 from mlcourse.validation import as_int, as_number
 
 
-def _call(fn, z: list) -> tuple[np.ndarray | None, str]:
-    """Run the reader's ``fn`` on ``z``; return ``(float array, "")`` or ``(None, what went wrong)``."""
-    shown = f"my_softmax({np.asarray(z).tolist()})"
+def _call(fn, logits: list, targets: list, shown: str) -> tuple[float | None, str]:
+    """Run the reader's ``fn`` on one case; return ``(a float, "")`` or ``(None, what went wrong)``."""
     try:
         with np.errstate(all="ignore"):
-            value = fn(np.array(z, dtype=np.float64))
+            value = fn(np.array(logits, dtype=np.float64), np.array(targets))
     except Exception as exc:  # the reader's code may raise anything
         return None, f"{shown} raised {type(exc).__name__}: {exc}"
     try:
         array = np.asarray(value)
-        if array.dtype.kind not in "biuf":
+        if array.dtype.kind not in "biuf" or array.size != 1:
             raise TypeError(array.dtype)
-        return array.astype(np.float64), ""
-    except Exception:  # None, a string, a ragged list, complex numbers, ...
-        return None, f"{shown} returned {value!r:.60}: return an array of probabilities (did you forget return?)"
+        return float(array.reshape(())), ""
+    except Exception:  # None, a string, a list of numbers, complex numbers, ...
+        return None, f"{shown} returned {value!r:.60}: return one number (did you forget return?)"
 
 
-def check_softmax(fn) -> Feedback:
-    """Check the reader's ``fn(logits)`` softmax: values, sum to 1, large logits, rows of a matrix.
+def check_perplexity(fn) -> Feedback:
+    """Check the reader's ``fn(logits, targets)``: exp of the mean cross-entropy, from logits.
 
-    Each case names what fails: wrong values, not summing to 1, overflow to NaN on large logits
-    (forgot to subtract the max), or normalising over the wrong axis of a 2-D input.
+    Each case names what fails: not exponentiating, summing instead of averaging, the wrong
+    token's probability, or ``log(softmax(...))`` turning a tiny probability into ``inf``.
     """
     if not callable(fn):
-        return wrong(f"pass your function itself (my_softmax, not my_softmax(...)); got {type(fn).__name__}")
-    small = [1.0, 2.0, 3.0]
-    expected = softmax(small)
-    got, problem = _call(fn, small)
-    if got is None:
-        return wrong(problem)
-    if got.shape != (3,):
-        return wrong(f"my_softmax({small}) returned shape {got.shape}; expected one probability per logit, shape (3,).")
-    if not np.isclose(got.sum(), 1.0):
-        return wrong(
-            f"my_softmax({small}) returned {np.round(got, 4).tolist()}, which sums to {got.sum():.4g}, not 1: "
-            "divide the exponentials by their sum."
-        )
-    if not np.allclose(got, expected):
-        return wrong(
-            f"my_softmax({small}) returned {np.round(got, 4).tolist()}, expected {np.round(expected, 4).tolist()}."
-        )
-    large = [1000.0, 999.0, 998.0]
-    got, problem = _call(fn, large)
-    if got is None:
-        return wrong(problem)
-    if got.shape != (3,) or not np.all(np.isfinite(got)):
-        return wrong(
-            f"my_softmax({large}) returned {got.tolist()}: exp(1000) overflows to inf and inf/inf is NaN. "
-            "Subtract the largest logit before exponentiating (it does not change the answer)."
-        )
-    if not np.allclose(got, expected[::-1]):
-        return wrong(
-            f"my_softmax({large}) returned {np.round(got, 4).tolist()}; it should equal softmax([1, 2, 3]) reversed "
-            f"({np.round(expected[::-1], 4).tolist()}) because adding a constant changes nothing."
-        )
-    rows = [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]
-    got, problem = _call(fn, rows)
-    if got is None:
-        return wrong(problem.replace(f"my_softmax({rows})", "my_softmax on a 2-D array (one row per example)"))
-    if got.shape != (2, 3):
-        return wrong(f"my_softmax on a (2, 3) array returned shape {got.shape}; it must keep the shape.")
-    if not np.allclose(got, softmax(rows, axis=-1)):
-        if np.allclose(got.sum(axis=0), 1.0):
+        return wrong(f"pass your function itself (my_perplexity, not my_perplexity(...)); got {type(fn).__name__}")
+    cases = [
+        ("np.zeros((4, 10)), [0, 1, 2, 3]", [[0.0] * 10] * 4, [0, 1, 2, 3]),  # uniform: perplexity 10
+        ("[[2, 0, -1], [0, 1, 3]], [0, 1]", [[2.0, 0.0, -1.0], [0.0, 1.0, 3.0]], [0, 1]),
+        ("[[800, 0, 0], [0, 800, 0]], [0, 2]", [[800.0, 0.0, 0.0], [0.0, 800.0, 0.0]], [0, 2]),  # wrong by 800
+    ]
+    for args, logits, targets in cases:
+        nll = cross_entropy(logits, targets, reduction="none")
+        expected = float(np.exp(nll.mean()))
+        got, problem = _call(fn, logits, targets, f"my_perplexity({args})")
+        if got is None:
+            return wrong(problem)
+        if np.isclose(got, expected, rtol=1e-6):
+            continue
+        shown = f"my_perplexity({args}) returned {got:.6g}, expected {expected:.6g}"
+        if np.isclose(got, nll.mean(), rtol=1e-6):
+            return wrong(f"{shown}: that is the mean cross-entropy; perplexity is its exp.")
+        if not np.isfinite(got):
             return wrong(
-                "on a (2, 3) array your probabilities sum to 1 down each column: normalise along the last axis."
+                f"{shown}: a probability rounded to 0 and its log to -inf (or exp overflowed). Use "
+                "log-softmax, z - max - log(sum(exp(z - max))), not log(softmax(z)); average, then exp."
             )
-        if np.isclose(got.sum(), 1.0):
-            return wrong(
-                "on a (2, 3) array your probabilities sum to 1 over the whole array: sum along the last axis with "
-                "axis=-1, keepdims=True, and take the max per row the same way."
-            )
-        return wrong(
-            f"on rows {rows} your result {np.round(got, 4).tolist()} is not a softmax of each row: use "
-            "axis=-1, keepdims=True for both the max and the sum."
-        )
-    return correct("my_softmax gives the right probabilities, survives logits of 1000 and works row by row.")
+        with np.errstate(over="ignore"):
+            summed = np.exp(nll.sum())
+        if np.isclose(got, summed, rtol=1e-6):
+            return wrong(f"{shown}: average the losses over the tokens before exp, do not sum them.")
+        return wrong(f"{shown}: take -log softmax(row)[target] for each row, average, then exp.")
+    return correct("my_perplexity is exp of the mean cross-entropy, and stays finite for a model wrong by 800.")
 
 
 def check_temperature_for(temperature: Any, logits=(2.0, 0.0), target: float = 0.9) -> Feedback:

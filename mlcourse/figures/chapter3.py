@@ -168,48 +168,6 @@ def plot_vocab_distribution(logits, top: int = 10) -> Plot:
     )
 
 
-def draw_temperature(
-    fig: Figure, *, temperature: float, logits=EXAMPLE_LOGITS, labels=EXAMPLE_TOKENS
-) -> dict[str, Any]:
-    """Probabilities of ``logits`` at ``temperature`` (bars) over those at T = 1 (outlines).
-
-    Returns
-    -------
-    dict
-        ``top`` (label of the most likely token), ``p_top`` and ``p_top_at_1`` (its
-        probability at ``temperature`` and at T = 1) and ``bits`` (the entropy).
-    """
-    z = as_logits(logits)
-    names = _token_labels(labels, z.size)
-    p = softmax(z, temperature=temperature)
-    p1 = softmax(z)
-    h = entropy(p, unit="bits")
-    ax = fig.add_subplot()
-    pos = np.arange(z.size)
-    ax.bar(pos, p, color=PALETTE["blue"], label=f"T = {temperature:g}")
-    ax.bar(pos, p1, fill=False, edgecolor=PALETTE["orange"], linewidth=2, linestyle="--", label="T = 1")
-    ax.set_xticks(pos, names)
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("probability")
-    ax.set_title(f"softmax(z / T) at T = {temperature:g}: top {p.max():.0%}, entropy {h:.2f} bits")
-    ax.legend(loc="upper right")
-    best = int(np.argmax(p))
-    return {"top": names[best], "p_top": float(p[best]), "p_top_at_1": float(p1.max()), "bits": h}
-
-
-def plot_temperature(temperature: float, logits=EXAMPLE_LOGITS, labels=EXAMPLE_TOKENS) -> Plot:
-    """One temperature's distribution against T = 1 (the live widget's figure)."""
-    fig = new_figure(7, 3.4)
-    with styled():
-        shown = draw_temperature(fig, temperature=temperature, logits=logits, labels=labels)
-    return Plot(
-        fig,
-        f"Bar chart of the next-token probabilities at temperature {temperature:g} over dashed outlines "
-        f"at T = 1: {shown['top']} gets {shown['p_top']:.0%} (it had {shown['p_top_at_1']:.0%} at T = 1), "
-        f"entropy {shown['bits']:.2f} bits.",
-    )
-
-
 def plot_temperature_sweep(
     logits=EXAMPLE_LOGITS, labels=EXAMPLE_TOKENS, temperatures: tuple[float, ...] = (0.25, 1.0, 4.0)
 ) -> Plot:

@@ -1,0 +1,69 @@
+"""Chapter 3's real-model figures, drawn from made-up logits (no model needed)."""
+
+import numpy as np
+import pytest
+import scipy.special
+import scipy.stats
+
+from mlcourse.figures import chapter3_llm as figs
+from mlcourse.figures.plot import new_figure
+
+VOCAB = ["␣Paris", " the", " London", "\n", "a", "b"]
+Z = np.array([5.0, 3.0, 2.0, 1.0, 0.0, -1.0])
+
+
+def decode(ids):
+    return "".join([" Paris", " the", " London", "\n", "a", "b"][i] for i in ids)
+
+
+def test_token_labels_show_spaces_and_newlines():
+    assert figs.token_label(" Paris") == "␣Paris"
+    assert figs.token_label("a\nb") == "a\\nb"
+
+
+def test_next_token_bars_are_the_softmax_most_likely_first():
+    plot = figs.plot_next_token(Z, decode, "The capital of France is", top=4)
+    bars = plot.fig.axes[0].patches
+    p = scipy.special.softmax(Z)
+    assert [b.get_width() for b in bars] == pytest.approx(p[:4])
+    assert [b.get_y() for b in bars] == sorted((b.get_y() for b in bars), reverse=True)  # most likely on top
+    assert f"␣Paris {p[0]:.1%}" in plot.alt and "\\n" in plot.alt
+    assert f"{scipy.stats.entropy(p):.2f} nats" in plot.alt
+
+
+def test_draw_next_token_marks_what_the_filters_keep_after_the_temperature():
+    fig = new_figure()
+    shown = figs.draw_next_token(fig, logits=Z, decode=decode, prompt="x", temperature=0.5, top_p=0.9, top=6)
+    p = scipy.special.softmax(Z / 0.5)  # 0.98 on the top token: top-p 0.9 keeps it alone
+    assert shown["probs"] == pytest.approx(p)
+    assert shown["kept"] == 1 and shown["greedy"] == "␣Paris"
+    assert shown["nats"] == pytest.approx(scipy.stats.entropy(p))
+    fig = new_figure()
+    at_1 = figs.draw_next_token(fig, logits=Z, decode=decode, prompt="x", temperature=1.0, top_p=0.9, top_k=5, top=6)
+    assert at_1["kept"] == 2  # at T = 1 the top token holds 0.82 < 0.9: the second one crosses it
+    colors = [b.get_facecolor() for b in fig.axes[0].patches]
+    assert colors[0] == colors[1] != colors[2]
+    fig = new_figure()
+    greedy = figs.draw_next_token(fig, logits=Z, decode=decode, prompt="x", temperature=0.0, top=3)
+    assert list(greedy["probs"]) == [1.0, 0.0, 0.0] and greedy["nats"] == 0.0
+    with pytest.raises(TypeError, match="decode must be a function"):
+        figs.draw_next_token(new_figure(), logits=Z, decode=VOCAB, prompt="x")
+    with pytest.raises(ValueError, match="1-D"):
+        figs.draw_next_token(new_figure(), logits=[Z], decode=decode, prompt="x")
+
+
+def test_entropy_pair_reports_both_entropies():
+    flat = np.zeros(6)
+    plot = figs.plot_entropy_pair(Z, flat, decode, ["sure", "unsure"], top=3)
+    assert f"{scipy.stats.entropy(scipy.special.softmax(Z)):.2f} nats" in plot.alt
+    assert f"{np.log(6):.2f} nats" in plot.alt
+    with pytest.raises(ValueError, match="two prompts"):
+        figs.plot_entropy_pair(Z, flat, decode, "ab")
+
+
+def test_surprisal_rows_and_perplexity():
+    plot = figs.plot_surprisal({"natural": (["a", " b"], [1.0, 3.0]), "shuffled": (["b", "a"], [5.0, 5.0])})
+    assert [b.get_height() for b in plot.fig.axes[0].patches] == [1.0, 3.0]
+    assert f"perplexity {np.exp(2.0):.1f}" in plot.alt and f"perplexity {np.exp(5.0):.1f}" in plot.alt
+    with pytest.raises(ValueError, match="one surprisal per token"):
+        figs.plot_surprisal({"x": (["a"], [1.0, 2.0])})
