@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from mlcourse.validation import as_float_array, as_int, as_number, as_rng
+from mlcourse.validation import as_finite_result, as_float_array, as_int, as_number, as_rng
 
 # --------------------------------------------------------------------------- seeds and streams
 
@@ -190,7 +190,7 @@ def ulps_from(value: float, reference: float) -> float:
     """How far ``value`` is from ``reference``, in units in the last place of ``reference``."""
     value = as_number(value, "value")
     reference = as_number(reference, "reference")
-    return (value - reference) / math.ulp(reference)
+    return as_finite_result((value - reference) / math.ulp(reference), "(value - reference) / ulp(reference)")
 
 
 def near_tie_logits(values, order_a: str, order_b: str) -> tuple[np.ndarray, np.ndarray]:

@@ -26,7 +26,7 @@ import numpy as np
 
 from mlcourse.losses import cross_entropy
 from mlcourse.softmax import softmax
-from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng
+from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng, as_str
 
 #: The hidden layers' non-linearities.
 ACTIVATIONS = ("tanh", "relu")
@@ -73,12 +73,14 @@ def parameter_count(layer_sizes: Sequence[int], *, bias: bool = True) -> int:
 
 def activate(z: np.ndarray, activation: str = "tanh") -> np.ndarray:
     """``tanh(z)`` or ``relu(z) = max(z, 0)``, elementwise."""
-    return np.tanh(z) if activation == "tanh" else np.maximum(z, 0.0)
+    z = as_float_array(z, "z", allow_empty=True)
+    return np.tanh(z) if as_str(activation, "activation", choices=ACTIVATIONS) == "tanh" else np.maximum(z, 0.0)
 
 
 def activation_slope(h: np.ndarray, activation: str = "tanh") -> np.ndarray:
     """The activation's derivative, written with its output ``h``: ``1 - h**2`` (tanh) or ``h > 0`` (relu)."""
-    return 1.0 - h**2 if activation == "tanh" else (h > 0).astype(h.dtype)
+    h = as_float_array(h, "h", allow_empty=True)
+    return 1.0 - h**2 if as_str(activation, "activation", choices=ACTIVATIONS) == "tanh" else (h > 0).astype(h.dtype)
 
 
 def init_params(

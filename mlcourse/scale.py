@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlcourse.validation import as_bool, as_int, as_number
+from mlcourse.validation import as_bool, as_finite_result, as_int, as_number
 
 # --------------------------------------------------------------------------- transformers
 
@@ -255,7 +255,8 @@ def inference_flops_per_token(n_params: float) -> float:
 
 def training_flops(n_params: float, n_tokens: float) -> float:
     """About ``6 N D`` FLOPs to train on ``D`` tokens: forward ``2N`` plus backward ``4N`` per token."""
-    return 6.0 * _n_params(n_params) * as_number(n_tokens, "n_tokens", low=0)
+    flops = 6.0 * _n_params(n_params) * as_number(n_tokens, "n_tokens", low=0)
+    return as_finite_result(flops, "6 * n_params * n_tokens", hint="n_params and n_tokens are too large")
 
 
 def short_count(n: float) -> str:

@@ -31,7 +31,7 @@ def _as_whole_number(value: Any) -> int | None:
         return None
     try:
         number = float(value)
-    except (OverflowError, ValueError):
+    except (OverflowError, ValueError, TypeError):  # TypeError: numpy timedelta64 passes as Real
         return None
     if not math.isfinite(number) or number != int(value):
         return None
@@ -44,7 +44,7 @@ def _as_real(value: Any) -> float | None:
         return None
     try:
         number = float(value)
-    except (OverflowError, ValueError):
+    except (OverflowError, ValueError, TypeError):
         return None
     return number if math.isfinite(number) else None
 

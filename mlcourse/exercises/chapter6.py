@@ -63,8 +63,8 @@ def check_constant_variance(answer, n: int = 25, sigma: float = 0.5) -> Feedback
     sigma : float
         Noise standard deviation, > 0.
     """
-    n = as_int(n, "n", low=1)
-    sigma = as_number(sigma, "sigma", low=0.0)
+    n = as_int(n, "n", low=1, high=10**12)
+    sigma = as_number(sigma, "sigma", low=0.0, high=1e100)
     if sigma == 0.0:
         raise ValueError("sigma must be > 0")
     try:
