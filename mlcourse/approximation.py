@@ -113,6 +113,18 @@ def kinks(net: MLP) -> np.ndarray:
         return -net.params["b1"] / net.params["W1"][0]
 
 
+def _interval(interval) -> tuple[float, float]:
+    """``(low, high)`` as two floats with low < high, or a clear error naming ``interval``."""
+    if isinstance(interval, (str, bytes, bytearray)) or not isinstance(interval, (tuple, list, np.ndarray)):
+        raise TypeError(f"interval must be a pair (low, high) of numbers, got {type(interval).__name__}")
+    if len(interval) != 2:
+        raise ValueError(f"interval must be a pair (low, high) of numbers, got {len(interval)} values")
+    lo, hi = (as_number(v, "interval") for v in interval)
+    if not lo < hi:
+        raise ValueError(f"interval must be (low, high) with low < high, got {interval}")
+    return lo, hi
+
+
 def random_hidden_layer(
     n_hidden: int, rng: np.random.Generator, interval: tuple[float, float] = INTERVAL
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -128,11 +140,9 @@ def random_hidden_layer(
     (numpy.ndarray, numpy.ndarray), shapes (n_hidden,) and (n_hidden,)
         Input weights and biases.
     """
-    n_hidden = as_int(n_hidden, "n_hidden", low=1)
+    n_hidden = as_int(n_hidden, "n_hidden", low=1, high=1_000_000)
     rng = as_rng(rng)
-    lo, hi = (as_number(v, "interval") for v in interval)
-    if not lo < hi:
-        raise ValueError(f"interval must be (low, high) with low < high, got {interval}")
+    lo, hi = _interval(interval)
     u = rng.random((n_hidden, 3))
     kinks = lo + (hi - lo) * u[:, 0]
     weights = np.where(u[:, 1] < 0.5, -1.0, 1.0) * (0.5 + 1.5 * u[:, 2])
@@ -182,7 +192,8 @@ def rms_error(net: MLP, x, f: Callable[[np.ndarray], np.ndarray]) -> float:
 
 def grid(n: int, interval: tuple[float, float] = INTERVAL) -> np.ndarray:
     """``n`` evenly spaced points covering ``interval`` (ends included)."""
-    return np.linspace(*interval, as_int(n, "n", low=2))
+    lo, hi = _interval(interval)
+    return np.linspace(lo, hi, as_int(n, "n", low=2, high=10_000_000))
 
 
 @dataclass(frozen=True)

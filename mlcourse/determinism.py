@@ -280,7 +280,8 @@ def fit_line(x, y) -> tuple[float, float]:
         raise ValueError(f"x and y must hold at least 2 points, got {x.size}")
     if np.ptp(x) == 0.0:
         raise ValueError("x must contain at least two distinct values to fit a slope")
-    b, w = np.polynomial.polynomial.polyfit(x, y, 1)
+    with np.errstate(all="ignore"):
+        b, w = as_finite_result(np.polynomial.polynomial.polyfit(x, y, 1), "the fit to x and y", hint="values beyond ~1e150")
     return float(w), float(b)
 
 
@@ -341,7 +342,7 @@ def sample_continuations(
     """
     if not callable(getattr(lm, "generate", None)):
         raise TypeError(f"lm must be a fitted language model with a generate() method, got {type(lm).__name__}")
-    length = as_int(length, "length", low=1)
+    length = as_int(length, "length", low=1, high=1_000_000)
     temperature = as_number(temperature, "temperature", low=0.0)
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
         raise TypeError(f"seeds must be an iterable of non-negative ints, got {type(seeds).__name__}")
@@ -377,6 +378,9 @@ def same_random_state(a: dict, b: dict) -> bool:
 
     Used to show that code leaves the global state alone (and to catch code that does not).
     """
+    for value, name in ((a, "a"), (b, "b")):
+        if not isinstance(value, dict) or not {"bit_generator", "state", "has_gauss"} <= set(value):
+            raise TypeError(f"{name} must be a snapshot from global_random_state(), got {type(value).__name__}")
     return (
         a["bit_generator"] == b["bit_generator"]
         and np.array_equal(a["state"]["key"], b["state"]["key"])

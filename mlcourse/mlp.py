@@ -30,6 +30,7 @@ from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_r
 
 #: The hidden layers' non-linearities.
 ACTIVATIONS = ("tanh", "relu")
+MAX_PARAMETERS = 100_000_000
 
 
 def check_layer_sizes(layer_sizes: Any, name: str = "layer_sizes") -> tuple[int, ...]:
@@ -71,15 +72,22 @@ def parameter_count(layer_sizes: Sequence[int], *, bias: bool = True) -> int:
     return sum(n_in * n_out + (n_out if bias else 0) for n_in, n_out in itertools.pairwise(sizes))
 
 
+def _real(value: Any, name: str) -> np.ndarray:  # inf passes: a forward pass reports overflow at its end
+    array = np.asarray(value) if not isinstance(value, (str, bytes, np.ma.MaskedArray)) else np.array(None)
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}")
+    return array
+
+
 def activate(z: np.ndarray, activation: str = "tanh") -> np.ndarray:
     """``tanh(z)`` or ``relu(z) = max(z, 0)``, elementwise."""
-    z = as_float_array(z, "z", allow_empty=True)
+    z = _real(z, "z")
     return np.tanh(z) if as_str(activation, "activation", choices=ACTIVATIONS) == "tanh" else np.maximum(z, 0.0)
 
 
 def activation_slope(h: np.ndarray, activation: str = "tanh") -> np.ndarray:
     """The activation's derivative, written with its output ``h``: ``1 - h**2`` (tanh) or ``h > 0`` (relu)."""
-    h = as_float_array(h, "h", allow_empty=True)
+    h = _real(h, "h")
     return 1.0 - h**2 if as_str(activation, "activation", choices=ACTIVATIONS) == "tanh" else (h > 0).astype(h.dtype)
 
 
@@ -93,6 +101,8 @@ def init_params(
     ``N(0, bias_std**2)`` after each layer's weights when ``bias_std > 0`` (to show them in a diagram).
     """
     sizes = check_layer_sizes(layer_sizes)
+    if parameter_count(sizes) > MAX_PARAMETERS:  # a bound on memory
+        raise ValueError(f"layer_sizes {sizes} would need more than {MAX_PARAMETERS:,} parameters; use smaller layers")
     rng = as_rng(rng)
     activation = _check_activation(activation)
     bias_std = as_number(bias_std, "bias_std", low=0.0)

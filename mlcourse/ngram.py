@@ -197,7 +197,7 @@ class CharNGram:
         self._require_fit()
         if not isinstance(prompt, str):
             raise TypeError(f"prompt must be a str, got {type(prompt).__name__}")
-        length = as_int(length, "length", low=0)
+        length = as_int(length, "length", low=0, high=1_000_000)
         rng = as_rng(rng)
         text = prompt
         out = []

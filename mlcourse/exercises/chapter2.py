@@ -131,7 +131,7 @@ def check_relu_network_facts(n_parameters: Any, max_kinks: Any, n_hidden: int = 
     k = check_layer_sizes((1, n_hidden, 1))[1]
     values = {}
     for value, name in ((n_parameters, "n_parameters"), (max_kinks, "max_kinks")):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if isinstance(value, bool) or type(value).__name__ == "timedelta64" or not isinstance(value, numbers.Integral):
             return wrong(f"{name} must be a whole number, got {value!r}")
         values[name] = int(value)
     n_parameters, max_kinks = values["n_parameters"], values["max_kinks"]
