@@ -31,7 +31,15 @@ import numpy as np
 from mlcourse.losses import mse
 from mlcourse.mlp import MLP, parameter_count
 from mlcourse.regression import least_squares
-from mlcourse.validation import as_float_array, as_int, as_number, as_rng
+from mlcourse.validation import (
+    NonFiniteResultError,
+    as_callable,
+    as_float_array,
+    as_int,
+    as_int_tuple,
+    as_number,
+    as_rng,
+)
 
 #: The interval the targets live on, [-pi, pi].
 INTERVAL: tuple[float, float] = (-math.pi, math.pi)
@@ -59,7 +67,7 @@ TARGETS: dict[str, Callable[[np.ndarray], np.ndarray]] = {"sine": sine, "step": 
 def _target(target: str | Callable) -> Callable[[np.ndarray], np.ndarray]:
     if callable(target):
         return target
-    if target not in TARGETS:
+    if not isinstance(target, str) or target not in TARGETS:
         raise ValueError(f"target must be one of {sorted(TARGETS)} or a function, got {target!r}")
     return TARGETS[target]
 
@@ -187,7 +195,14 @@ def fit_random_relu(x, y, n_hidden: int, rng: np.random.Generator, interval: tup
 def rms_error(net: MLP, x, f: Callable[[np.ndarray], np.ndarray]) -> float:
     """Root-mean-square error of ``net`` against the function ``f`` at the points ``x``."""
     x = as_float_array(x, "x", ndim=1)
-    return float(np.sqrt(mse(network_output(net, x), f(x))))
+    f = as_callable(f, "f")
+    targets = as_float_array(f(x), "f(x)", shape=x.shape)
+    try:
+        return float(np.sqrt(mse(network_output(net, x), targets)))
+    except NonFiniteResultError:
+        raise ValueError(
+            "the squared error of net at x against f(x) overflows: x or the weights are too large"
+        ) from None
 
 
 def grid(n: int, interval: tuple[float, float] = INTERVAL) -> np.ndarray:
@@ -236,8 +251,10 @@ def approximation_errors(
     grid points; this is the approximation error, not a test of generalisation.
     """
     f = _target(target)
-    widths = np.array([as_int(k, "widths", low=1) for k in widths])
-    n_repeats = as_int(n_repeats, "n_repeats", low=1)
+    widths = np.array(as_int_tuple(widths, "widths", high=100_000))
+    n_train = as_int(n_train, "n_train", low=2, high=1_000_000)
+    n_test = as_int(n_test, "n_test", low=2, high=1_000_000)
+    n_repeats = as_int(n_repeats, "n_repeats", low=1, high=10_000)
     rng = as_rng(rng)
     x_train, x_test = grid(n_train), grid(n_test)
     y_train, y_test = f(x_train), f(x_test)
@@ -284,10 +301,10 @@ def train_test_errors(
     The training points are drawn once (uniform inputs, Gaussian noise of standard deviation
     ``noise``); the hidden layer is redrawn ``n_repeats`` times per width.
     """
-    widths = np.array([as_int(k, "widths", low=1) for k in widths])
-    n_train = as_int(n_train, "n_train", low=2)
+    widths = np.array(as_int_tuple(widths, "widths", high=100_000))
+    n_train = as_int(n_train, "n_train", low=2, high=1_000_000)
     noise = as_number(noise, "noise", low=0)
-    n_repeats = as_int(n_repeats, "n_repeats", low=1)
+    n_repeats = as_int(n_repeats, "n_repeats", low=1, high=10_000)
     rng = as_rng(rng)
     x_train = np.sort(rng.uniform(*INTERVAL, size=n_train))
     y_train = sine(x_train) + noise * rng.standard_normal(n_train)

@@ -34,7 +34,7 @@ import numpy as np
 
 from mlcourse import regression
 from mlcourse.losses import mse
-from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng, check_same_shape
+from mlcourse.validation import as_bool, as_float_array, as_int, as_int_tuple, as_number, as_rng, check_same_shape
 
 #: Most training sets one simulation may draw (chapter 6 uses at most 4,000).
 MAX_SETS = 20_000
@@ -314,7 +314,7 @@ def decompose(predictions, f_test, y_test, noise: float, *, train_error: float |
     """
     predictions = as_float_array(predictions, "predictions", ndim=2)
     f_test = as_float_array(f_test, "f_test", ndim=1)
-    y_test = as_float_array(y_test, "y_test", ndim=2)
+    y_test = as_float_array(y_test, "y_test", ndim=2, low=-1e150, high=1e150)  # squares stay finite
     noise = as_number(noise, "noise", low=0.0, high=regression.MAX_NOISE)
     m, t = predictions.shape
     if m < 2:
@@ -365,12 +365,16 @@ def measure(experiment: Experiment, fitter: regression.Fitter) -> Decomposition:
 
 def degree_sweep(experiment: Experiment, degrees: Sequence[int], *, ridge: float = 0.0) -> list[Decomposition]:
     """:func:`measure` polynomial fits of each degree on the same training sets."""
-    return [measure(experiment, regression.polynomial_fitter(d, ridge=ridge)) for d in as_list(degrees, "degrees")]
+    return [
+        measure(experiment, regression.polynomial_fitter(d, ridge=ridge))
+        for d in as_int_tuple(degrees, "degrees", low=0, high=regression.MAX_DEGREE)
+    ]
 
 
 def ridge_sweep(experiment: Experiment, degree: int, ridges: Sequence[float]) -> list[Decomposition]:
     """:func:`measure` ridge fits of one degree for each penalty strength, on the same training sets."""
-    return [measure(experiment, regression.polynomial_fitter(degree, ridge=r)) for r in as_list(ridges, "ridges")]
+    ridges = as_float_array(as_list(ridges, "ridges"), "ridges", ndim=1, low=0.0, high=regression.MAX_RIDGE).tolist()
+    return [measure(experiment, regression.polynomial_fitter(degree, ridge=r)) for r in ridges]
 
 
 def learning_curve(
@@ -402,7 +406,7 @@ def learning_curve(
     """
     fitter = regression.polynomial_fitter(degree)
     rng = as_rng(rng)
-    sizes = as_list(sizes, "sizes")
+    sizes = as_int_tuple(sizes, "sizes", high=regression.MAX_POINTS)
     return [measure(make_experiment(n, rng, noise=noise, n_sets=n_sets, n_test=n_test), fitter) for n in sizes]
 
 

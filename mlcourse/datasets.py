@@ -204,7 +204,8 @@ def train_val_split(
         ``X_*`` of shape ``(n_*, d)``, ``y_*`` of shape ``(n_*,)``, with ``n_train + n_val = n``.
     """
     X = as_float_array(X, "X", ndim=2)
-    y = np.asarray(y) if isinstance(y, np.ndarray) and y.dtype.kind in "iu" else as_float_array(y, "y")
+    as_float_array(y, "y")  # numbers, finite (labels keep their dtype)
+    y = np.asarray(y)
     if y.shape != (len(X),):
         raise ValueError(f"y must have shape ({len(X)},), one label per row of X, got {y.shape}")
     rng = as_rng(rng)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from mlcourse.validation import as_finite_result, as_float_array, as_int, as_number, as_rng
+from mlcourse.validation import as_finite_result, as_float_array, as_int, as_number, as_rng, as_str_sequence
 
 # --------------------------------------------------------------------------- seeds and streams
 
@@ -272,8 +272,8 @@ def fit_line(x, y) -> tuple[float, float]:
     (float, float)
         Weight (slope) ``w`` and bias (intercept) ``b``.
     """
-    x = as_float_array(x, "x", ndim=1)
-    y = as_float_array(y, "y", ndim=1)
+    x = as_float_array(x, "x", ndim=1, low=-1e150, high=1e150)
+    y = as_float_array(y, "y", ndim=1, low=-1e150, high=1e150)
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
     if x.size < 2:
@@ -281,7 +281,9 @@ def fit_line(x, y) -> tuple[float, float]:
     if np.ptp(x) == 0.0:
         raise ValueError("x must contain at least two distinct values to fit a slope")
     with np.errstate(all="ignore"):
-        b, w = as_finite_result(np.polynomial.polynomial.polyfit(x, y, 1), "the fit to x and y", hint="values beyond ~1e150")
+        b, w = as_finite_result(
+            np.polynomial.polynomial.polyfit(x, y, 1), "the fit to x and y", hint="values beyond ~1e150"
+        )
     return float(w), float(b)
 
 
@@ -348,7 +350,7 @@ def sample_continuations(
         raise TypeError(f"seeds must be an iterable of non-negative ints, got {type(seeds).__name__}")
     out = []
     for seed in seeds:
-        rng = np.random.default_rng(as_int(seed, "seed", low=0))
+        rng = np.random.default_rng(as_int(seed, "each seed in seeds", low=0))
         out.append(lm.generate(prompt, length, rng, temperature=temperature, **kwargs))
     if not out:
         raise ValueError("seeds must contain at least one seed")
@@ -357,7 +359,7 @@ def sample_continuations(
 
 def continuation_counts(continuations: Sequence[str]) -> list[tuple[str, int]]:
     """Distinct continuations with how often each occurred, most frequent first (ties by text)."""
-    counts = Counter(continuations)
+    counts = Counter(as_str_sequence(continuations, "continuations", allow_empty=True))
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 

@@ -90,7 +90,10 @@ def cross_entropy(logits, labels, reduction: str = "mean"):
     rows = x[None, :] if x.ndim == 1 else x
     if isinstance(labels, (str, bytes)):
         raise TypeError(f"labels must be integers (class indices), got a {type(labels).__name__}")
-    y = np.asarray(labels)
+    try:
+        y = np.asarray(labels)
+    except ValueError:
+        raise TypeError("labels must be integers (class indices), got a ragged sequence") from None
     if y.dtype.kind not in "iu":
         raise TypeError(f"labels must be integers (class indices), got dtype {y.dtype}")
     if x.ndim == 1 and y.ndim == 0:

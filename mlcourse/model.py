@@ -121,8 +121,9 @@ def best_weight(x, y, b: float, weights) -> float:
     try:
         errors = np.array([mse(linear(x, w, b), y) for w in weights])
     except NonFiniteResultError:
-        raise ValueError("the mean squared error overflows for these x, y, b and weights (keep them below about 1e150)")
-
+        raise ValueError(
+            "the mean squared error overflows for these x, y, b and weights (keep them below about 1e150)"
+        ) from None
     return float(weights[int(np.argmin(errors))])
 
 

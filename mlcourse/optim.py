@@ -56,7 +56,7 @@ def adam_update(
     learning_rate, beta1, beta2, eps : float
         Step size, the two averaging rates, and a small number (> 0) that avoids dividing by 0.
     """
-    _check_adam(param, grad, m, v)
+    grad = _check_adam(param, grad, m, v)
     t = as_int(t, "t", low=1, high=10**9)
     learning_rate = as_number(learning_rate, "learning_rate", low=0.0)
     beta1 = as_number(beta1, "beta1", low=0.0, high=0.999999)
@@ -69,14 +69,15 @@ def adam_update(
     param -= learning_rate * m_hat / (np.sqrt(v_hat) + eps)
 
 
-def _check_adam(param, grad, m, v) -> None:
+def _check_adam(param, grad, m, v) -> np.ndarray:
     for value, name in ((param, "param"), (m, "m"), (v, "v")):
         if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
             raise TypeError(f"{name} must be a float numpy array (it is updated in place), got {type(value).__name__}")
-    grad = as_float_array(grad, "grad", allow_empty=True)
+    grad = as_float_array(grad, "grad", allow_empty=True, low=-1e150, high=1e150)  # grad**2 stays finite
     for value, name in ((grad, "grad"), (m, "m"), (v, "v")):
         if value.shape != param.shape:
             raise ValueError(f"{name} must have the shape of param {param.shape}, got {value.shape}")
+    return grad
 
 
 def _check_grads(params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:

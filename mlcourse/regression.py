@@ -47,7 +47,7 @@ MAX_RIDGE = 1e10
 
 def check_size(entries: int, what: str) -> None:
     """Refuse work that would build an array of more than :data:`MAX_ENTRIES` numbers."""
-    if entries > MAX_ENTRIES:
+    if as_int(entries, "entries", low=0) > MAX_ENTRIES:
         raise ValueError(f"{what} must be <= {MAX_ENTRIES:,} numbers, got {entries:,}; use fewer or smaller sets")
 
 
@@ -142,7 +142,7 @@ def legendre_design(x, degree: int) -> np.ndarray:
     -------
     numpy.ndarray, shape (..., n, degree + 1)
     """
-    x = as_float_array(x, "x")
+    x = as_float_array(x, "x", min_ndim=1)
     degree = as_int(degree, "degree", low=0, high=MAX_DEGREE)
     check_size(x.size * (degree + 1), "the design (len(x) * (degree + 1))")
     if np.any(np.abs(x) > 1.0 + 1e-12):

@@ -87,7 +87,9 @@ class TransformerConfig:
                 f"got d_model={self.d_model}, n_heads={self.n_heads}"
             )
         if self.n_kv_heads is not None:
-            object.__setattr__(self, "n_kv_heads", as_int(self.n_kv_heads, "n_kv_heads", low=1, high=self.n_heads))
+            object.__setattr__(
+                self, "n_kv_heads", as_int(self.n_kv_heads, "n_kv_heads", low=1, high=self.n_heads)
+            )
             if self.n_heads % self.n_kv_heads:
                 raise ValueError(
                     f"n_kv_heads must divide n_heads (each key/value head serves a group of query heads); "
@@ -224,7 +226,7 @@ def weights_memory_bytes(n_params: float, dtype: str = "bf16") -> float:
     This is the floor for inference; the KV cache and activations come on top.
     """
     n = _n_params(n_params)
-    if dtype not in BYTES_PER_PARAMETER:
+    if not isinstance(dtype, str) or dtype not in BYTES_PER_PARAMETER:
         raise ValueError(f"dtype must be one of {list(BYTES_PER_PARAMETER)}, got {dtype!r}")
     return n * BYTES_PER_PARAMETER[dtype]
 

@@ -118,8 +118,11 @@ def train(
     if has_val:
         if X_val is None or y_val is None:
             raise ValueError("give both X_val and y_val, or neither")
-        X_val = model._check_X(X_val)
-        y_val = model._check_y(y_val, len(X_val))
+        try:
+            X_val = model._check_X(X_val)
+            y_val = model._check_y(y_val, len(X_val))
+        except (TypeError, ValueError) as exc:  # the checks name X and y: say these are the validation data
+            raise type(exc)(f"X_val, y_val (validation data): {exc}") from None
     if target_accuracy is not None:
         target_accuracy = as_number(target_accuracy, "target_accuracy", low=0.0, high=1.0)
         if not has_val:
@@ -247,8 +250,11 @@ def relative_error(a, b) -> float:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         return float("nan")
-    denom = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if denom == 0.0 else float(np.linalg.norm(a - b) / denom)
+    scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
+    if scale == 0.0:
+        return 0.0
+    a, b = a / scale, b / scale  # the ratio is scale-free; this keeps the norms of 1e300s finite
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
 
 
 def _real_array(value, name: str) -> np.ndarray:

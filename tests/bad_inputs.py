@@ -29,7 +29,21 @@ from hypothesis.extra import numpy as hnp
 RNG = type("RNG", (), {"__repr__": lambda self: "RNG"})()
 
 #: Argument kinds. Inferred from the example value unless the entry names one.
-KINDS = ("array", "labels", "number", "int", "sizes", "rng", "bool", "str", "strs", "callable", "object", "bytes", "fixed")
+KINDS = (
+    "array",
+    "labels",
+    "number",
+    "int",
+    "sizes",
+    "rng",
+    "bool",
+    "str",
+    "strs",
+    "callable",
+    "object",
+    "bytes",
+    "fixed",
+)
 
 #: Calls stop after this much CPU time: a safety net against unbounded loops (e.g. ``n = 2**63``), not a timing test.
 TIME_LIMIT_S = 3.0
@@ -473,6 +487,12 @@ def _raised_by_fake_reader(exc: BaseException) -> bool:
     return tb is not None and tb.tb_frame.f_code.co_filename == __file__ and tb.tb_frame.f_code.co_name != "judge"
 
 
+def _allowed(values: np.ndarray, allow: tuple[float, ...]) -> np.ndarray:
+    """Which entries are one of the documented non-finite values (NaN compares by isnan)."""
+    nan = any(math.isnan(a) for a in allow)
+    return np.isin(values, [a for a in allow if not math.isnan(a)]) | (np.isnan(values) if nan else False)
+
+
 def assert_finite(value: Any, where: str, _depth: int = 0, allow: tuple[float, ...] = ()) -> None:
     """Fail if any number inside ``value`` (arrays, tuples, dicts, dataclasses) is NaN or infinite."""
     from mlcourse.exercises import Feedback
@@ -485,11 +505,12 @@ def assert_finite(value: Any, where: str, _depth: int = 0, allow: tuple[float, .
     if isinstance(value, int | np.integer):
         return
     if isinstance(value, float | np.floating):
-        assert math.isfinite(value), f"{where} returned a non-finite number {value!r}"
+        ok = math.isfinite(value) or bool(_allowed(np.array(value), allow))
+        assert ok, f"{where} returned a non-finite number {value!r}"
         return
     if isinstance(value, np.ndarray):
         if value.dtype.kind in "fc":
-            ok = np.isfinite(value) | np.isin(value, allow)
+            ok = np.isfinite(value) | _allowed(value, allow)
             assert np.all(ok), f"{where} returned non-finite values: {value!r}"[:300]
         elif value.dtype.kind == "O":
             for item in value.ravel()[:1000]:

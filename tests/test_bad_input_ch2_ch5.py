@@ -164,7 +164,7 @@ def test_wrong_kinds_of_model_are_named():
     with pytest.raises(TypeError, match=r"model must be an mlcourse\.mlp\.MLP"):
         training.train(None, np.ones((2, 2)), [0, 1], rng=rng())
     with pytest.raises(TypeError, match="net must be a one-input, one-output MLP"):
-        approximation.evaluate(mlp.MLP((2, 3, 2), rng()), [0.0])
+        approximation.network_output(mlp.MLP((2, 3, 2), rng()), [0.0])
     with pytest.raises(ValueError, match="history must be a History"):
         training.describe_learning_rate(None)
 

@@ -12,6 +12,8 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.mlp import check_layer_sizes, parameter_count
 from mlcourse.scale import (
@@ -23,6 +25,7 @@ from mlcourse.scale import (
     transformer_parameter_count,
     weights_memory_bytes,
 )
+from mlcourse.validation import as_int
 
 
 def _as_whole_number(value: Any) -> int | None:
@@ -128,9 +131,10 @@ def check_memory_answer(
 
 def check_relu_network_facts(n_parameters: Any, max_kinks: Any, n_hidden: int = 20) -> Feedback:
     """Check the parameter count (``3k + 1``) and the most kinks (``k``) of a 1-k-1 ReLU network."""
-    k = check_layer_sizes((1, n_hidden, 1))[1]
+    k = check_layer_sizes((1, as_int(n_hidden, "n_hidden", low=1), 1))[1]
     values = {}
     for value, name in ((n_parameters, "n_parameters"), (max_kinks, "max_kinks")):
+        value = value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
         if isinstance(value, bool) or type(value).__name__ == "timedelta64" or not isinstance(value, numbers.Integral):
             return wrong(f"{name} must be a whole number, got {value!r}")
         values[name] = int(value)
