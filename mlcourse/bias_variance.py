@@ -314,7 +314,7 @@ def decompose(predictions, f_test, y_test, noise: float, *, train_error: float |
     """
     predictions = as_float_array(predictions, "predictions", ndim=2)
     f_test = as_float_array(f_test, "f_test", ndim=1)
-    y_test = as_float_array(y_test, "y_test", ndim=2, low=-1e150, high=1e150)  # squares stay finite
+    y_test = as_float_array(y_test, "y_test", ndim=2)
     noise = as_number(noise, "noise", low=0.0, high=regression.MAX_NOISE)
     m, t = predictions.shape
     if m < 2:
@@ -326,9 +326,9 @@ def decompose(predictions, f_test, y_test, noise: float, *, train_error: float |
     if train_error is not None:
         train_error = as_number(train_error, "train_error", low=0.0)
     bias2, variance = bias_and_variance(predictions, f_test)
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
-        test_error = mse(predictions, y_test, axis=None)
-        sq = mse(predictions, f_test, axis=None)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below (mse would raise unnamed)
+        test_error = float(np.mean((predictions - y_test) ** 2))
+        sq = float(np.mean((predictions - f_test) ** 2))
         standard_error = float(np.sqrt((2 * noise**4 + 4 * noise**2 * sq) / (m * t)))
     if not np.isfinite(test_error + standard_error):
         raise ValueError("predictions, y_test or noise are too large: the squared errors overflow (rescale them)")
@@ -367,7 +367,7 @@ def degree_sweep(experiment: Experiment, degrees: Sequence[int], *, ridge: float
     """:func:`measure` polynomial fits of each degree on the same training sets."""
     return [
         measure(experiment, regression.polynomial_fitter(d, ridge=ridge))
-        for d in as_int_tuple(degrees, "degrees", low=0, high=regression.MAX_DEGREE)
+        for d in as_int_tuple(as_list(degrees, "degrees"), "degrees", low=0, high=regression.MAX_DEGREE)
     ]
 
 
@@ -406,7 +406,7 @@ def learning_curve(
     """
     fitter = regression.polynomial_fitter(degree)
     rng = as_rng(rng)
-    sizes = as_int_tuple(sizes, "sizes", high=regression.MAX_POINTS)
+    sizes = as_int_tuple(as_list(sizes, "sizes"), "sizes", high=regression.MAX_POINTS)
     return [measure(make_experiment(n, rng, noise=noise, n_sets=n_sets, n_test=n_test), fitter) for n in sizes]
 
 

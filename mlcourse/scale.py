@@ -87,9 +87,7 @@ class TransformerConfig:
                 f"got d_model={self.d_model}, n_heads={self.n_heads}"
             )
         if self.n_kv_heads is not None:
-            object.__setattr__(
-                self, "n_kv_heads", as_int(self.n_kv_heads, "n_kv_heads", low=1, high=self.n_heads)
-            )
+            object.__setattr__(self, "n_kv_heads", as_int(self.n_kv_heads, "n_kv_heads", low=1, high=self.n_heads))
             if self.n_heads % self.n_kv_heads:
                 raise ValueError(
                     f"n_kv_heads must divide n_heads (each key/value head serves a group of query heads); "
