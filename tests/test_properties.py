@@ -1,9 +1,12 @@
 # ruff: noqa: E501 (the registry keeps one entry per line, so renaming a module is a one-line edit per function)
 """Property suite over the public API: bad or extreme input gives a clean error or a finite answer, never garbage.
 
-Every public function of the idea modules has one line in :data:`REGISTRY`: a valid example
+Every public function and class of every idea module (``mlcourse/*.py``) and every exercise
+checker (``mlcourse/exercises/chapter*.py``) has one line in :data:`REGISTRY`: a valid example
 call, plus anything that cannot be inferred from it (argument kinds, a result check, which
-arguments come from the reader of an exercise, known defects). For every argument the tests
+arguments come from the reader of an exercise, documented infinities). Methods that are public
+API (``SmolLM2.generate``, ``CharNGram.fit``...) have entries too (``_self`` gives the object).
+For every argument the tests
 
 * try every value of its kind's catalogue (``bad_inputs.catalogue``: wrong types, NaN and
   infinity, 0-d, empty and mismatched arrays, huge and tiny magnitudes) and hypothesis-generated
@@ -13,16 +16,19 @@ arguments come from the reader of an exercise, known defects). For every argumen
 * require numpy spellings of the valid value (``np.int32(5)``, ``np.float32`` arrays, lists) to
   give exactly the same result as the plain one.
 
-A meta-test fails when a public function or class of :data:`IDEA_MODULES` has no entry.
+A meta-test fails when a public function or class of :data:`IDEA_MODULES` (read from the files)
+has no entry; an entry with ``_skip`` says why it is not exercised (records, file and network I/O).
+Arguments of kind ``fixed`` are internal contracts (an ``ndim`` taken from an array, SmolLM2's
+float32 kernels, which trust ``SmolLM2``'s own checks) and only run the valid example.
 
-Known defects in modules owned elsewhere are ``xfail(strict=True)``: the entry's ``_xfail`` maps
-``"arg"`` (bad values), ``"arg@extremes"`` or ``"arg@same"`` to the defect, and
-:data:`NAME_XFAILS` lists messages that do not name their argument. Fixing a defect turns its
-test into an XPASS failure, so the mark goes with the fix. Reasons starting with "hangs" are
-not run (each would burn the CPU-time limit of ``bad_inputs.TIME_LIMIT_S``).
-Registry entries use today's names; port them when modules are split or renamed.
+Known defects are ``xfail(strict=True)``: :data:`XFAILS` maps ``"name:arg"`` (bad values),
+``"name:arg@extremes"`` or ``"name:arg@same"`` to the defect, and :data:`NAME_XFAILS` lists
+messages that do not name their argument. Fixing a defect turns its test into an XPASS failure,
+so the mark goes with the fix. Reasons starting with "hangs" are not run (each would burn the
+CPU-time limit of ``bad_inputs.TIME_LIMIT_S``).
 
-Cost: about 25 s of CPU on one core (hypothesis is derandomized, without shrinking or database).
+Cost: about 25 s of CPU, 15 s on 2 cores with ``-n 2`` (hypothesis is derandomized, without
+shrinking or database; SmolLM2 is loaded once and its entries try few values).
 """
 
 from __future__ import annotations
