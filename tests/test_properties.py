@@ -434,10 +434,6 @@ REGISTRY = [
 #: Known defects not fixed yet: "name:arg" (bad values), "name:arg@extremes", "name:arg@same" -> the defect.
 XFAILS: dict[str, str] = {
     "regression.least_squares:design": "subnormal singular values: 1 / s overflows (RuntimeWarning) instead of a clear error",
-    "smollm2.SmolLM2.generate:max_new_tokens@same": "0-d integer arrays are refused (a clear TypeError), unlike validation.as_int",
-    "smollm2.SmolLM2.generate:top_k@same": "0-d integer arrays are refused (a clear TypeError), unlike validation.as_int",
-    "smollm2.SmolLM2.chat:max_new_tokens@same": "0-d integer arrays are refused (a clear TypeError), unlike validation.as_int",
-    "smollm2.SmolLM2.chat:top_k@same": "0-d integer arrays are refused (a clear TypeError), unlike validation.as_int",
 }
 
 #: Arguments whose bad values are caught as a mismatch with another argument, whose name the message gives instead.
