@@ -255,19 +255,20 @@ def least_squares(design, y, *, ridge: float = 0.0) -> np.ndarray:
     _check_stacks(design.shape[:-2], y.shape[:-1], ("design", "y"))
     ridge = as_number(ridge, "ridge", low=0.0, high=MAX_RIDGE)
     n, p = design.shape[-2:]
-    if ridge > 0.0 and p > n:
-        # More features than points: the same fit is c = design^T a with
-        # (design design^T + n ridge I) a = y, an n x n problem instead of a (n + p) x p one.
-        design_t = np.swapaxes(design, -1, -2)
-        gram = design @ design_t + n * ridge * np.eye(n)
-        coefs = (design_t @ (np.linalg.pinv(gram, hermitian=True) @ y[..., None]))[..., 0]
-    else:
-        if ridge > 0.0:
-            penalty = np.broadcast_to(np.sqrt(n * ridge) * np.eye(p), (*design.shape[:-2], p, p))
-            design = np.concatenate([design, penalty], axis=-2)
-            y = np.concatenate([y, np.zeros((*y.shape[:-1], p))], axis=-1)
-        rcond = max(design.shape[-2:]) * np.finfo(float).eps
-        coefs = (np.linalg.pinv(design, rcond=rcond) @ y[..., None])[..., 0]
+    with np.errstate(all="ignore"):  # subnormal or huge inputs: reported below, by name
+        if ridge > 0.0 and p > n:
+            # More features than points: the same fit is c = design^T a with
+            # (design design^T + n ridge I) a = y, an n x n problem instead of a (n + p) x p one.
+            design_t = np.swapaxes(design, -1, -2)
+            gram = design @ design_t + n * ridge * np.eye(n)
+            coefs = (design_t @ (np.linalg.pinv(gram, hermitian=True) @ y[..., None]))[..., 0]
+        else:
+            if ridge > 0.0:
+                penalty = np.broadcast_to(np.sqrt(n * ridge) * np.eye(p), (*design.shape[:-2], p, p))
+                design = np.concatenate([design, penalty], axis=-2)
+                y = np.concatenate([y, np.zeros((*y.shape[:-1], p))], axis=-1)
+            rcond = max(design.shape[-2:]) * np.finfo(float).eps
+            coefs = (np.linalg.pinv(design, rcond=rcond) @ y[..., None])[..., 0]
     if not np.all(np.isfinite(coefs)):
         raise ValueError("the least-squares solution overflowed: rescale design and y to moderate magnitudes")
     return coefs

@@ -433,7 +433,6 @@ REGISTRY = [
 
 #: Known defects not fixed yet: "name:arg" (bad values), "name:arg@extremes", "name:arg@same" -> the defect.
 XFAILS: dict[str, str] = {
-    "regression.least_squares:design": "subnormal singular values: 1 / s overflows (RuntimeWarning) instead of a clear error",
 }
 
 #: Arguments whose bad values are caught as a mismatch with another argument, whose name the message gives instead.
