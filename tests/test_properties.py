@@ -432,8 +432,7 @@ REGISTRY = [
 # fmt: on
 
 #: Known defects not fixed yet: "name:arg" (bad values), "name:arg@extremes", "name:arg@same" -> the defect.
-XFAILS: dict[str, str] = {
-}
+XFAILS: dict[str, str] = {}
 
 #: Arguments whose bad values are caught as a mismatch with another argument, whose name the message gives instead.
 NAME_ALSO: dict[str, tuple[str, ...]] = {
