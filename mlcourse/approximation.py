@@ -32,7 +32,15 @@ import numpy as np
 from mlcourse.losses import mse
 from mlcourse.mlp import MLP, parameter_count
 from mlcourse.regression import least_squares
-from mlcourse.validation import as_float_array, as_int, as_number, as_rng
+from mlcourse.validation import (
+    NonFiniteResultError,
+    as_callable,
+    as_float_array,
+    as_int,
+    as_int_tuple,
+    as_number,
+    as_rng,
+)
 
 #: The interval the targets live on, [-pi, pi].
 INTERVAL: tuple[float, float] = (-math.pi, math.pi)
@@ -60,7 +68,7 @@ TARGETS: dict[str, Callable[[np.ndarray], np.ndarray]] = {"sine": sine, "step": 
 def _target(target: str | Callable) -> Callable[[np.ndarray], np.ndarray]:
     if callable(target):
         return target
-    if target not in TARGETS:
+    if not isinstance(target, str) or target not in TARGETS:
         raise ValueError(f"target must be one of {sorted(TARGETS)} or a function, got {target!r}")
     return TARGETS[target]
 
@@ -114,6 +122,18 @@ def kinks(net: MLP) -> np.ndarray:
         return -net.params["b1"] / net.params["W1"][0]
 
 
+def _interval(interval) -> tuple[float, float]:
+    """``(low, high)`` as two floats with low < high, or a clear error naming ``interval``."""
+    if isinstance(interval, (str, bytes, bytearray)) or not isinstance(interval, (tuple, list, np.ndarray)):
+        raise TypeError(f"interval must be a pair (low, high) of numbers, got {type(interval).__name__}")
+    if len(interval) != 2:
+        raise ValueError(f"interval must be a pair (low, high) of numbers, got {len(interval)} values")
+    lo, hi = (as_number(v, "interval") for v in interval)
+    if not lo < hi:
+        raise ValueError(f"interval must be (low, high) with low < high, got {interval}")
+    return lo, hi
+
+
 def random_hidden_layer(
     n_hidden: int, rng: np.random.Generator, interval: tuple[float, float] = INTERVAL
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -129,11 +149,9 @@ def random_hidden_layer(
     (numpy.ndarray, numpy.ndarray), shapes (n_hidden,) and (n_hidden,)
         Input weights and biases.
     """
-    n_hidden = as_int(n_hidden, "n_hidden", low=1)
+    n_hidden = as_int(n_hidden, "n_hidden", low=1, high=1_000_000)
     rng = as_rng(rng)
-    lo, hi = (as_number(v, "interval") for v in interval)
-    if not lo < hi:
-        raise ValueError(f"interval must be (low, high) with low < high, got {interval}")
+    lo, hi = _interval(interval)
     u = rng.random((n_hidden, 3))
     kinks = lo + (hi - lo) * u[:, 0]
     weights = np.where(u[:, 1] < 0.5, -1.0, 1.0) * (0.5 + 1.5 * u[:, 2])
@@ -178,12 +196,20 @@ def fit_random_relu(x, y, n_hidden: int, rng: np.random.Generator, interval: tup
 def rms_error(net: MLP, x, f: Callable[[np.ndarray], np.ndarray]) -> float:
     """Root-mean-square error of ``net`` against the function ``f`` at the points ``x``."""
     x = as_float_array(x, "x", ndim=1)
-    return float(np.sqrt(mse(network_output(net, x), f(x))))
+    f = as_callable(f, "f")
+    targets = as_float_array(f(x), "f(x)", shape=x.shape)
+    try:
+        return float(np.sqrt(mse(network_output(net, x), targets)))
+    except NonFiniteResultError:
+        raise ValueError(
+            "the squared error of net at x against f(x) overflows: x or the weights are too large"
+        ) from None
 
 
 def grid(n: int, interval: tuple[float, float] = INTERVAL) -> np.ndarray:
     """``n`` evenly spaced points covering ``interval`` (ends included)."""
-    return np.linspace(*interval, as_int(n, "n", low=2))
+    lo, hi = _interval(interval)
+    return np.linspace(lo, hi, as_int(n, "n", low=2, high=10_000_000))
 
 
 @dataclass(frozen=True)
@@ -226,8 +252,10 @@ def approximation_errors(
     grid points; this is the approximation error, not a test of generalisation.
     """
     f = _target(target)
-    widths = np.array([as_int(k, "widths", low=1) for k in widths])
-    n_repeats = as_int(n_repeats, "n_repeats", low=1)
+    widths = np.array(as_int_tuple(widths, "widths", high=100_000))
+    n_train = as_int(n_train, "n_train", low=2, high=1_000_000)
+    n_test = as_int(n_test, "n_test", low=2, high=1_000_000)
+    n_repeats = as_int(n_repeats, "n_repeats", low=1, high=10_000)
     rng = as_rng(rng)
     x_train, x_test = grid(n_train), grid(n_test)
     y_train, y_test = f(x_train), f(x_test)
@@ -286,11 +314,11 @@ def train_test_errors(
     ``n_sets`` training sets are drawn (uniform inputs on :data:`INTERVAL`, Gaussian noise of
     standard deviation ``noise``); for each, the hidden layer is redrawn ``n_repeats`` times per width.
     """
-    widths = np.array([as_int(k, "widths", low=1) for k in widths])
-    n_train = as_int(n_train, "n_train", low=2)
+    widths = np.array(as_int_tuple(widths, "widths", high=100_000))
+    n_train = as_int(n_train, "n_train", low=2, high=1_000_000)
     noise = as_number(noise, "noise", low=0)
-    n_sets = as_int(n_sets, "n_sets", low=1)
-    n_repeats = as_int(n_repeats, "n_repeats", low=1)
+    n_sets = as_int(n_sets, "n_sets", low=1, high=1_000)
+    n_repeats = as_int(n_repeats, "n_repeats", low=1, high=10_000)
     rng = as_rng(rng)
     x_test = grid(1001)  # the true curve, densely enough for the RMS error
     xs = np.sort(rng.uniform(*INTERVAL, size=(n_sets, n_train)), axis=1)

@@ -34,7 +34,7 @@ import numpy as np
 
 from mlcourse import regression
 from mlcourse.losses import mse
-from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng, check_same_shape
+from mlcourse.validation import as_bool, as_float_array, as_int, as_int_tuple, as_number, as_rng, check_same_shape
 
 #: Most training sets one simulation may draw (chapter 6 uses at most 4,000).
 MAX_SETS = 20_000
@@ -326,9 +326,9 @@ def decompose(predictions, f_test, y_test, noise: float, *, train_error: float |
     if train_error is not None:
         train_error = as_number(train_error, "train_error", low=0.0)
     bias2, variance = bias_and_variance(predictions, f_test)
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
-        test_error = mse(predictions, y_test, axis=None)
-        sq = mse(predictions, f_test, axis=None)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below (mse would raise unnamed)
+        test_error = float(np.mean((predictions - y_test) ** 2))
+        sq = float(np.mean((predictions - f_test) ** 2))
         standard_error = float(np.sqrt((2 * noise**4 + 4 * noise**2 * sq) / (m * t)))
     if not np.isfinite(test_error + standard_error):
         raise ValueError("predictions, y_test or noise are too large: the squared errors overflow (rescale them)")
@@ -365,12 +365,16 @@ def measure(experiment: Experiment, fitter: regression.Fitter) -> Decomposition:
 
 def degree_sweep(experiment: Experiment, degrees: Sequence[int], *, ridge: float = 0.0) -> list[Decomposition]:
     """:func:`measure` polynomial fits of each degree on the same training sets."""
-    return [measure(experiment, regression.polynomial_fitter(d, ridge=ridge)) for d in as_list(degrees, "degrees")]
+    return [
+        measure(experiment, regression.polynomial_fitter(d, ridge=ridge))
+        for d in as_int_tuple(as_list(degrees, "degrees"), "degrees", low=0, high=regression.MAX_DEGREE)
+    ]
 
 
 def ridge_sweep(experiment: Experiment, degree: int, ridges: Sequence[float]) -> list[Decomposition]:
     """:func:`measure` ridge fits of one degree for each penalty strength, on the same training sets."""
-    return [measure(experiment, regression.polynomial_fitter(degree, ridge=r)) for r in as_list(ridges, "ridges")]
+    ridges = as_float_array(as_list(ridges, "ridges"), "ridges", ndim=1, low=0.0, high=regression.MAX_RIDGE).tolist()
+    return [measure(experiment, regression.polynomial_fitter(degree, ridge=r)) for r in ridges]
 
 
 def learning_curve(
@@ -402,7 +406,7 @@ def learning_curve(
     """
     fitter = regression.polynomial_fitter(degree)
     rng = as_rng(rng)
-    sizes = as_list(sizes, "sizes")
+    sizes = as_int_tuple(as_list(sizes, "sizes"), "sizes", high=regression.MAX_POINTS)
     return [measure(make_experiment(n, rng, noise=noise, n_sets=n_sets, n_test=n_test), fitter) for n in sizes]
 
 

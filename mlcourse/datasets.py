@@ -138,7 +138,7 @@ def blobs(
     centers = as_float_array(centers, "centers", ndim=2)
     if centers.shape[1] != 2 or not 2 <= len(centers) <= MAX_CLASSES:
         raise ValueError(f"centers must be 2 to {MAX_CLASSES} points (x1, x2), got shape {centers.shape}")
-    n = as_int(n, "n", low=len(centers))
+    n = as_int(n, "n", low=len(centers), high=10_000_000)
     rng = as_rng(rng)
     std = as_number(std, "std", low=0.0, high=10.0)
     sizes = _sizes(n, len(centers))
@@ -204,6 +204,7 @@ def train_val_split(
         ``X_*`` of shape ``(n_*, d)``, ``y_*`` of shape ``(n_*,)``, with ``n_train + n_val = n``.
     """
     X = as_float_array(X, "X", ndim=2)
+    as_float_array(y, "y")  # numbers, finite (labels keep their dtype)
     y = np.asarray(y)
     if y.shape != (len(X),):
         raise ValueError(f"y must have shape ({len(X)},), one label per row of X, got {y.shape}")

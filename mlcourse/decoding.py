@@ -140,8 +140,8 @@ def _draw_shape(size: Any) -> tuple[int, ...]:
     if size is None:
         return ()
     if isinstance(size, tuple):
-        return tuple(as_int(s, "size", low=0) for s in size)
-    return (as_int(size, "size", low=0),)
+        return tuple(as_int(s, "size", low=0, high=MAX_DRAWS) for s in size)
+    return (as_int(size, "size", low=0, high=MAX_DRAWS),)
 
 
 def sample(

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from mlcourse.validation import as_float_array, as_int, as_number, as_rng
+from mlcourse.validation import as_finite_result, as_float_array, as_int, as_number, as_rng, as_str_sequence
 
 # --------------------------------------------------------------------------- seeds and streams
 
@@ -190,7 +190,7 @@ def ulps_from(value: float, reference: float) -> float:
     """How far ``value`` is from ``reference``, in units in the last place of ``reference``."""
     value = as_number(value, "value")
     reference = as_number(reference, "reference")
-    return (value - reference) / math.ulp(reference)
+    return as_finite_result((value - reference) / math.ulp(reference), "(value - reference) / ulp(reference)")
 
 
 def near_tie_logits(values, order_a: str, order_b: str) -> tuple[np.ndarray, np.ndarray]:
@@ -272,15 +272,18 @@ def fit_line(x, y) -> tuple[float, float]:
     (float, float)
         Weight (slope) ``w`` and bias (intercept) ``b``.
     """
-    x = as_float_array(x, "x", ndim=1)
-    y = as_float_array(y, "y", ndim=1)
+    x = as_float_array(x, "x", ndim=1, low=-1e150, high=1e150)
+    y = as_float_array(y, "y", ndim=1, low=-1e150, high=1e150)
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
     if x.size < 2:
         raise ValueError(f"x and y must hold at least 2 points, got {x.size}")
     if np.ptp(x) == 0.0:
         raise ValueError("x must contain at least two distinct values to fit a slope")
-    b, w = np.polynomial.polynomial.polyfit(x, y, 1)
+    with np.errstate(all="ignore"):
+        b, w = as_finite_result(
+            np.polynomial.polynomial.polyfit(x, y, 1), "the fit to x and y", hint="values beyond ~1e150"
+        )
     return float(w), float(b)
 
 
@@ -341,13 +344,13 @@ def sample_continuations(
     """
     if not callable(getattr(lm, "generate", None)):
         raise TypeError(f"lm must be a fitted language model with a generate() method, got {type(lm).__name__}")
-    length = as_int(length, "length", low=1)
+    length = as_int(length, "length", low=1, high=1_000_000)
     temperature = as_number(temperature, "temperature", low=0.0)
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
         raise TypeError(f"seeds must be an iterable of non-negative ints, got {type(seeds).__name__}")
     out = []
     for seed in seeds:
-        rng = np.random.default_rng(as_int(seed, "seed", low=0))
+        rng = np.random.default_rng(as_int(seed, "each seed in seeds", low=0))
         out.append(lm.generate(prompt, length, rng, temperature=temperature, **kwargs))
     if not out:
         raise ValueError("seeds must contain at least one seed")
@@ -356,7 +359,7 @@ def sample_continuations(
 
 def continuation_counts(continuations: Sequence[str]) -> list[tuple[str, int]]:
     """Distinct continuations with how often each occurred, most frequent first (ties by text)."""
-    counts = Counter(continuations)
+    counts = Counter(as_str_sequence(continuations, "continuations", allow_empty=True))
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
@@ -377,6 +380,9 @@ def same_random_state(a: dict, b: dict) -> bool:
 
     Used to show that code leaves the global state alone (and to catch code that does not).
     """
+    for value, name in ((a, "a"), (b, "b")):
+        if not isinstance(value, dict) or not {"bit_generator", "state", "has_gauss"} <= set(value):
+            raise TypeError(f"{name} must be a snapshot from global_random_state(), got {type(value).__name__}")
     return (
         a["bit_generator"] == b["bit_generator"]
         and np.array_equal(a["state"]["key"], b["state"]["key"])

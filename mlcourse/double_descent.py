@@ -27,7 +27,7 @@ def random_feature_fitter(w, b, *, ridge: float = 0.0) -> Fitter:
     training set its own (then the randomness of the features is part of the fitting
     procedure, and of its variance). See :func:`mlcourse.regression.random_features`.
     """
-    w = as_float_array(w, "w")
+    w = as_float_array(w, "w", min_ndim=1)
     b = as_float_array(b, "b")
     return least_squares_fitter(lambda x: regression.random_feature_design(x, w, b), ridge=ridge)
 
@@ -55,7 +55,7 @@ def feature_sweep(experiment: Experiment, counts: Sequence[int], w, b, *, ridge:
     """
     if not isinstance(experiment, Experiment):
         raise TypeError(f"experiment must be an Experiment (see make_experiment), got {type(experiment).__name__}")
-    w = as_float_array(w, "w")
+    w = as_float_array(w, "w", min_ndim=1)
     b = as_float_array(b, "b")
     ridge = as_number(ridge, "ridge", low=0.0)
     total = w.shape[-1]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from mlcourse.softmax import as_logits, log_softmax
-from mlcourse.validation import as_float_array
+from mlcourse.validation import as_finite_result, as_float_array, as_int
 
 
 def mse(predictions, targets, axis: int | None = -1) -> np.ndarray | float:
@@ -41,14 +41,18 @@ def mse(predictions, targets, axis: int | None = -1) -> np.ndarray | float:
     >>> mse([1.0, 2.0], [1.0, 4.0])
     2.0
     """
-    predictions = as_float_array(predictions, "predictions")
-    targets = as_float_array(targets, "targets")
+    predictions = as_float_array(predictions, "predictions", min_ndim=1)
+    targets = as_float_array(targets, "targets", min_ndim=1)
+    if axis is not None:
+        axis = as_int(axis, "axis", low=-predictions.ndim, high=predictions.ndim - 1)
     if targets.ndim > predictions.ndim or predictions.shape[predictions.ndim - targets.ndim :] != targets.shape:
         raise ValueError(
             f"targets of shape {targets.shape} must match the trailing axes of predictions of shape "
             f"{predictions.shape} (reshape one of them; they are not broadcast)"
         )
-    result = np.mean((predictions - targets) ** 2, axis=axis)
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = np.mean((predictions - targets) ** 2, axis=axis)
+    result = as_finite_result(result, "the squared error of predictions and targets", hint="values beyond ~1e150")
     return float(result) if np.ndim(result) == 0 else result
 
 
@@ -87,7 +91,10 @@ def cross_entropy(logits, labels, reduction: str = "mean"):
     rows = x[None, :] if x.ndim == 1 else x
     if isinstance(labels, (str, bytes)):
         raise TypeError(f"labels must be integers (class indices), got a {type(labels).__name__}")
-    y = np.asarray(labels)
+    try:
+        y = np.asarray(labels)
+    except ValueError:
+        raise TypeError("labels must be integers (class indices), got a ragged sequence") from None
     if y.dtype.kind not in "iu":
         raise TypeError(f"labels must be integers (class indices), got dtype {y.dtype}")
     if x.ndim == 1 and y.ndim == 0:

@@ -5,8 +5,7 @@ activation and outputs raw scores (logits for a classifier). Its parameters live
 named arrays, ``{"W1", "b1", "W2", "b2", ...}``, with ``W{i}`` of shape ``(n_in, n_out)`` and
 ``b{i}`` of shape ``(n_out,)``.
 
-- Chapter 2 counts the parameters (:func:`parameter_count`) and runs the forward pass
-  (:func:`forward`).
+- Chapter 2 counts the parameters (:func:`parameter_count`) and runs :func:`forward`.
 - Chapter 5 trains it: :func:`forward_with_inputs` keeps every layer's input,
   :func:`logit_gradient` starts the backward pass at the logits and :func:`backward` is
   backpropagation, written by hand. :class:`MLP` bundles the parameters with these functions.
@@ -26,7 +25,7 @@ import numpy as np
 
 from mlcourse.losses import cross_entropy
 from mlcourse.softmax import softmax
-from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng
+from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng, as_str
 
 #: The hidden layers' non-linearities.
 ACTIVATIONS = ("tanh", "relu")
@@ -71,14 +70,26 @@ def parameter_count(layer_sizes: Sequence[int], *, bias: bool = True) -> int:
     return sum(n_in * n_out + (n_out if bias else 0) for n_in, n_out in itertools.pairwise(sizes))
 
 
+def _real(value: Any, name: str) -> np.ndarray:  # inf passes: a forward pass reports overflow at its end
+    try:
+        array = np.asarray(value) if not isinstance(value, (str, bytes, np.ma.MaskedArray)) else np.array(None)
+    except ValueError:  # ragged
+        array = np.array(None)
+    if array.dtype.kind not in "iuf" or np.isnan(array).any():
+        raise TypeError(f"{name} must be an array of real numbers (no NaN), got {type(value).__name__}")
+    return array
+
+
 def activate(z: np.ndarray, activation: str = "tanh") -> np.ndarray:
     """``tanh(z)`` or ``relu(z) = max(z, 0)``, elementwise."""
-    return np.tanh(z) if activation == "tanh" else np.maximum(z, 0.0)
+    z = _real(z, "z")
+    return np.tanh(z) if as_str(activation, "activation", choices=ACTIVATIONS) == "tanh" else np.maximum(z, 0.0)
 
 
 def activation_slope(h: np.ndarray, activation: str = "tanh") -> np.ndarray:
     """The activation's derivative, written with its output ``h``: ``1 - h**2`` (tanh) or ``h > 0`` (relu)."""
-    return 1.0 - h**2 if activation == "tanh" else (h > 0).astype(h.dtype)
+    h = _real(h, "h")
+    return 1.0 - h**2 if as_str(activation, "activation", choices=ACTIVATIONS) == "tanh" else (h > 0).astype(h.dtype)
 
 
 def init_params(
@@ -91,6 +102,8 @@ def init_params(
     ``N(0, bias_std**2)`` after each layer's weights when ``bias_std > 0`` (to show them in a diagram).
     """
     sizes = check_layer_sizes(layer_sizes)
+    if parameter_count(sizes) > 100_000_000:  # a bound on memory (800 MB of float64)
+        raise ValueError(f"layer_sizes {sizes} would need more than 100,000,000 parameters; use smaller layers")
     rng = as_rng(rng)
     activation = _check_activation(activation)
     bias_std = as_number(bias_std, "bias_std", low=0.0)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from mlcourse.losses import mse
-from mlcourse.validation import as_float_array, as_number, check_same_shape
+from mlcourse.validation import NonFiniteResultError, as_float_array, as_number, check_same_shape
 
 
 def linear(x, w: float, b: float) -> np.ndarray | float:
@@ -63,7 +63,7 @@ def polynomial(x, coefs) -> np.ndarray | float:
     x = as_float_array(x, "x")
     coefs = as_float_array(coefs, "coefs", ndim=1)
     with np.errstate(over="ignore", invalid="ignore"):
-        return _finite(np.polynomial.polynomial.polyval(x, coefs), "the polynomial")
+        return _finite(np.polynomial.polynomial.polyval(x, coefs), "the polynomial (of x, with coefs)")
 
 
 def linear_scores(X, W, b) -> np.ndarray:
@@ -120,8 +120,12 @@ def best_weight(x, y, b: float, weights) -> float:
     check_same_shape(x, y, ("x", "y"))
     b = as_number(b, "b")
     weights = as_float_array(weights, "weights", ndim=1)
-    with np.errstate(over="ignore"):
-        errors = _finite(np.array([mse(linear(x, w, b), y) for w in weights]), "the mean squared error")
+    try:
+        errors = np.array([mse(linear(x, w, b), y) for w in weights])
+    except NonFiniteResultError:
+        raise ValueError(
+            "the mean squared error overflows for these x, y, b and weights (keep them below about 1e150)"
+        ) from None
     return float(weights[int(np.argmin(errors))])
 
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from mlcourse import decoding, losses
 from mlcourse.softmax import softmax
-from mlcourse.validation import as_int, as_number, as_rng
+from mlcourse.validation import as_float_array, as_int, as_int_tuple, as_number, as_rng
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
@@ -197,7 +197,7 @@ class CharNGram:
         self._require_fit()
         if not isinstance(prompt, str):
             raise TypeError(f"prompt must be a str, got {type(prompt).__name__}")
-        length = as_int(length, "length", low=0)
+        length = as_int(length, "length", low=0, high=1_000_000)
         rng = as_rng(rng)
         text = prompt
         out = []
@@ -313,12 +313,12 @@ def generation_report(
     """
     if not isinstance(model, CharNGram):
         raise TypeError(f"model must be a fitted CharNGram, got {type(model).__name__}")
-    seeds = [as_int(seed, "seed", low=0) for seed in seeds]
+    seeds = list(as_int_tuple(seeds, "seeds", low=0, min_len=0))
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
     vocab_words = set(words(load_corpus())) if vocabulary is None else _word_set(vocabulary)
     report: dict[float, dict[str, float | str]] = {}
-    for t in temperatures:
+    for t in as_float_array(temperatures, "temperatures", ndim=1, low=0.0).tolist():
         texts = [
             model.generate(prompt, length, np.random.default_rng(seed), temperature=t, **decoding) for seed in seeds
         ]

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from mlcourse.validation import as_number
+from mlcourse.validation import as_float_array, as_int, as_number
 
 
 def sgd_step(params: dict[str, np.ndarray], grads: Mapping[str, np.ndarray], learning_rate: float) -> None:
@@ -23,6 +23,8 @@ def sgd_step(params: dict[str, np.ndarray], grads: Mapping[str, np.ndarray], lea
 
     Defined in chapter 5.
     """
+    _check_grads(params, grads)
+    learning_rate = as_number(learning_rate, "learning_rate", low=0.0)
     for name in params:
         params[name] -= learning_rate * grads[name]
 
@@ -54,6 +56,12 @@ def adam_update(
     learning_rate, beta1, beta2, eps : float
         Step size, the two averaging rates, and a small number (> 0) that avoids dividing by 0.
     """
+    grad = _check_adam(param, grad, m, v)
+    t = as_int(t, "t", low=1, high=10**9)
+    learning_rate = as_number(learning_rate, "learning_rate", low=0.0)
+    beta1 = as_number(beta1, "beta1", low=0.0, high=0.999999)
+    beta2 = as_number(beta2, "beta2", low=0.0, high=0.999999)
+    eps = as_number(eps, "eps", low=0.0, low_inclusive=False)
     m += (1 - beta1) * (grad - m)  # running mean of the gradient
     v += (1 - beta2) * (grad**2 - v)  # running mean of its square
     m_hat = m / (1 - beta1**t)  # undo the bias towards the zero start
@@ -61,7 +69,20 @@ def adam_update(
     param -= learning_rate * m_hat / (np.sqrt(v_hat) + eps)
 
 
+def _check_adam(param, grad, m, v) -> np.ndarray:
+    for value, name in ((param, "param"), (m, "m"), (v, "v")):
+        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+            raise TypeError(f"{name} must be a float numpy array (it is updated in place), got {type(value).__name__}")
+    grad = as_float_array(grad, "grad", allow_empty=True, low=-1e150, high=1e150)  # grad**2 stays finite
+    for value, name in ((grad, "grad"), (m, "m"), (v, "v")):
+        if value.shape != param.shape:
+            raise ValueError(f"{name} must have the shape of param {param.shape}, got {value.shape}")
+    return grad
+
+
 def _check_grads(params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
+    if not isinstance(params, Mapping) or not all(isinstance(p, np.ndarray) for p in params.values()):
+        raise TypeError("params must be a dict of numpy arrays (updated in place)")
     if not isinstance(grads, Mapping) or set(grads) != set(params):
         raise ValueError(f"grads must be a dict with the keys {sorted(params)}")
     for name, p in params.items():

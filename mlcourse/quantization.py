@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from mlcourse.validation import as_int_tuple
+
 #: Weights per block in the GGML block formats.
 BLOCK_SIZE = 32
 
@@ -49,7 +51,8 @@ def bits_per_weight(type_name: str) -> float:
 
 def stored_bytes(n_weights: int, type_name: str) -> int:
     """Bytes a tensor of ``n_weights`` weights takes in format ``type_name`` (a multiple of 32 weights)."""
-    if isinstance(n_weights, bool) or not isinstance(n_weights, (int, np.integer)) or n_weights < 0:
+    n_weights = n_weights.item() if isinstance(n_weights, np.ndarray) and n_weights.ndim == 0 else n_weights
+    if isinstance(n_weights, (bool, np.timedelta64)) or not isinstance(n_weights, (int, np.integer)) or n_weights < 0:
         raise ValueError(f"n_weights must be a non-negative integer, got {n_weights!r}")
     if n_weights % BLOCK_SIZE:
         raise ValueError(f"n_weights must be a multiple of the block size {BLOCK_SIZE}, got {n_weights}")
@@ -151,8 +154,18 @@ def _blocks(data, type_name: str) -> np.ndarray:
     return raw.reshape(-1, size)
 
 
+def _check_blocks(blocks, type_name: str) -> np.ndarray:
+    size = BYTES_PER_BLOCK[type_name]
+    if not isinstance(blocks, np.ndarray) or blocks.dtype != np.uint8 or blocks.ndim != 2 or blocks.shape[1] != size:
+        raise TypeError(
+            f"blocks must be a uint8 array of shape (n_blocks, {size}) ({type_name} blocks), got {blocks!r:.60}"
+        )
+    return blocks
+
+
 def dequantize_q4_1(blocks: np.ndarray) -> np.ndarray:
     """All Q4_1 blocks at once: uint8 array of shape (n_blocks, 20) -> float32 (n_blocks, 32)."""
+    blocks = _check_blocks(blocks, "Q4_1")
     d = blocks[:, 0:2].view(np.float16).astype(np.float32)  # (n_blocks, 1)
     m = blocks[:, 2:4].view(np.float16).astype(np.float32)
     packed = blocks[:, 4:20]
@@ -166,6 +179,7 @@ def dequantize_q4_1(blocks: np.ndarray) -> np.ndarray:
 
 def dequantize_q8_0(blocks: np.ndarray) -> np.ndarray:
     """All Q8_0 blocks at once: uint8 array of shape (n_blocks, 34) -> float32 (n_blocks, 32)."""
+    blocks = _check_blocks(blocks, "Q8_0")
     d = blocks[:, 0:2].view(np.float16).astype(np.float32)
     w = blocks[:, 2:34].view(np.int8).astype(np.float32)
     w *= d
@@ -200,7 +214,7 @@ def dequantize(data, type_name: str, shape: tuple[int, ...] | None = None) -> np
         weights = dequantize_q8_0(_blocks(data, type_name))
     if shape is None:
         return weights.reshape(-1)
-    shape = tuple(int(s) for s in shape)
+    shape = as_int_tuple(shape, "shape", low=0)
     if int(np.prod(shape)) != weights.size:
         raise ValueError(f"shape {shape} does not hold the {weights.size} weights in data")
     return weights.reshape(shape)

@@ -40,7 +40,7 @@ MAX_RIDGE = 1e10
 
 def check_size(entries: int, what: str) -> None:
     """Refuse work that would build an array of more than :data:`MAX_ENTRIES` numbers."""
-    if entries > MAX_ENTRIES:
+    if as_int(entries, "entries", low=0) > MAX_ENTRIES:
         raise ValueError(f"{what} must be <= {MAX_ENTRIES:,} numbers, got {entries:,}; use fewer or smaller sets")
 
 
@@ -124,7 +124,7 @@ def legendre_design(x, degree: int) -> np.ndarray:
     -------
     numpy.ndarray, shape (..., n, degree + 1)
     """
-    x = as_float_array(x, "x")
+    x = as_float_array(x, "x", min_ndim=1)
     degree = as_int(degree, "degree", low=0, high=MAX_DEGREE)
     check_size(x.size * (degree + 1), "the design (len(x) * (degree + 1))")
     if np.any(np.abs(x) > 1.0 + 1e-12):
@@ -240,19 +240,20 @@ def least_squares(design, y, *, ridge: float = 0.0, intercept: bool = False) -> 
     if as_bool(intercept, "intercept") and ridge > 0.0:
         return _ridge_with_free_intercept(design, y, ridge)
     n, p = design.shape[-2:]
-    if ridge > 0.0 and p > n:
-        # More features than points: the same fit is c = design^T a with
-        # (design design^T + n ridge I) a = y, an n x n problem instead of a (n + p) x p one.
-        design_t = np.swapaxes(design, -1, -2)
-        gram = design @ design_t + n * ridge * np.eye(n)
-        coefs = (design_t @ (np.linalg.pinv(gram, hermitian=True) @ y[..., None]))[..., 0]
-    else:
-        if ridge > 0.0:
-            penalty = np.broadcast_to(np.sqrt(n * ridge) * np.eye(p), (*design.shape[:-2], p, p))
-            design = np.concatenate([design, penalty], axis=-2)
-            y = np.concatenate([y, np.zeros((*y.shape[:-1], p))], axis=-1)
-        rcond = max(design.shape[-2:]) * np.finfo(float).eps
-        coefs = (np.linalg.pinv(design, rcond=rcond) @ y[..., None])[..., 0]
+    with np.errstate(all="ignore"):  # subnormal or huge inputs: reported below, by name
+        if ridge > 0.0 and p > n:
+            # More features than points: the same fit is c = design^T a with
+            # (design design^T + n ridge I) a = y, an n x n problem instead of a (n + p) x p one.
+            design_t = np.swapaxes(design, -1, -2)
+            gram = design @ design_t + n * ridge * np.eye(n)
+            coefs = (design_t @ (np.linalg.pinv(gram, hermitian=True) @ y[..., None]))[..., 0]
+        else:
+            if ridge > 0.0:
+                penalty = np.broadcast_to(np.sqrt(n * ridge) * np.eye(p), (*design.shape[:-2], p, p))
+                design = np.concatenate([design, penalty], axis=-2)
+                y = np.concatenate([y, np.zeros((*y.shape[:-1], p))], axis=-1)
+            rcond = max(design.shape[-2:]) * np.finfo(float).eps
+            coefs = (np.linalg.pinv(design, rcond=rcond) @ y[..., None])[..., 0]
     if not np.all(np.isfinite(coefs)):
         raise ValueError("the least-squares solution overflowed: rescale design and y to moderate magnitudes")
     return coefs

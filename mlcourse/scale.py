@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlcourse.validation import as_bool, as_int, as_number
+from mlcourse.validation import as_bool, as_finite_result, as_int, as_number
 
 # --------------------------------------------------------------------------- transformers
 
@@ -225,7 +225,7 @@ def weights_memory_bytes(n_params: float, dtype: str = "bf16") -> float:
     This is the floor for inference; the KV cache and activations come on top.
     """
     n = _n_params(n_params)
-    if dtype not in BYTES_PER_PARAMETER:
+    if not isinstance(dtype, str) or dtype not in BYTES_PER_PARAMETER:
         raise ValueError(f"dtype must be one of {list(BYTES_PER_PARAMETER)}, got {dtype!r}")
     return n * BYTES_PER_PARAMETER[dtype]
 
@@ -256,7 +256,8 @@ def inference_flops_per_token(n_params: float) -> float:
 
 def training_flops(n_params: float, n_tokens: float) -> float:
     """About ``6 N D`` FLOPs to train on ``D`` tokens: forward ``2N`` plus backward ``4N`` per token."""
-    return 6.0 * _n_params(n_params) * as_number(n_tokens, "n_tokens", low=0)
+    flops = 6.0 * _n_params(n_params) * as_number(n_tokens, "n_tokens", low=0)
+    return as_finite_result(flops, "6 * n_params * n_tokens", hint="n_params and n_tokens are too large")
 
 
 def short_count(n: float) -> str:

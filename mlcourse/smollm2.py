@@ -34,6 +34,7 @@ from mlcourse import weights as _weights
 from mlcourse.decoding import sample
 from mlcourse.scale import TransformerConfig
 from mlcourse.transformer import llama_forward, new_kv_cache
+from mlcourse.validation import as_int
 
 #: The token that ends a chat turn, and the end-of-text token: generation stops at either.
 IM_END, END_OF_TEXT = 2, 0
@@ -77,10 +78,7 @@ def _check_sampling(temperature, top_k, top_p) -> tuple[float, int | None, float
     if not (np.isfinite(temperature) and temperature >= 0):
         raise ValueError(f"temperature must be a finite number >= 0 (0 means greedy), got {temperature}")
     if top_k is not None:
-        if isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral):
-            raise TypeError(f"top_k must be an integer >= 1 or None, got {type(top_k).__name__}")
-        if top_k < 1:
-            raise ValueError(f"top_k must be >= 1 (or None to keep every token), got {top_k}")
+        top_k = as_int(top_k, "top_k (an integer or None)", low=1)
     if top_p is not None:
         if isinstance(top_p, bool) or not isinstance(top_p, numbers.Real):
             raise TypeError(f"top_p must be a number in (0, 1] or None, got {type(top_p).__name__}")
@@ -286,10 +284,7 @@ class SmolLM2:
             The new tokens only. Generation stops after ``<|im_end|>`` (id 2) or
             ``<|endoftext|>`` (id 0), which is then the last token returned.
         """
-        if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, numbers.Integral):
-            raise TypeError(f"max_new_tokens must be an integer >= 0, got {type(max_new_tokens).__name__}")
-        if max_new_tokens < 0:
-            raise ValueError(f"max_new_tokens must be >= 0, got {max_new_tokens}")
+        max_new_tokens = as_int(max_new_tokens, "max_new_tokens", low=0)  # numpy ints and 0-d arrays too
         temperature, top_k, top_p = _check_sampling(temperature, top_k, top_p)
         if rng is None and temperature > 0:
             raise TypeError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0), unless temperature=0")

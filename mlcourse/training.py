@@ -118,8 +118,11 @@ def train(
     if has_val:
         if X_val is None or y_val is None:
             raise ValueError("give both X_val and y_val, or neither")
-        X_val = model._check_X(X_val)
-        y_val = model._check_y(y_val, len(X_val))
+        try:
+            X_val = model._check_X(X_val)
+            y_val = model._check_y(y_val, len(X_val))
+        except (TypeError, ValueError) as exc:  # the checks name X and y: say these are the validation data
+            raise type(exc)(f"X_val, y_val (validation data): {exc}") from None
     if target_accuracy is not None:
         target_accuracy = as_number(target_accuracy, "target_accuracy", low=0.0, high=1.0)
         if not has_val:
@@ -242,13 +245,29 @@ def numerical_gradients(model: MLP, X, y, *, eps: float = 1e-5) -> dict[str, np.
 
 def relative_error(a, b) -> float:
     """``||a - b|| / (||a|| + ||b||)`` (Euclidean norms); 0 when both are zero, NaN if either is non-finite."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    a, b = _real_array(a, "a"), _real_array(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         return float("nan")
-    denom = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if denom == 0.0 else float(np.linalg.norm(a - b) / denom)
+    scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
+    if scale == 0.0:
+        return 0.0
+    a, b = a / scale, b / scale  # the ratio is scale-free; this keeps the norms of 1e300s finite
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
+
+
+def _real_array(value, name: str) -> np.ndarray:
+    """A float array of real numbers, NaN and infinity allowed (relative_error reports them as NaN)."""
+    if isinstance(value, (str, bytes, bytearray, np.ma.MaskedArray)):
+        raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}")
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        raise TypeError(f"{name} must be a rectangular array of numbers, got a ragged sequence") from None
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be real numbers, got dtype {array.dtype}")
+    return array.astype(float)
 
 
 def gradient_check(model: MLP, X, y, *, grads: Mapping[str, np.ndarray] | None = None, eps: float = 1e-5) -> float:
@@ -364,7 +383,7 @@ def median_seconds(fn: Callable[[], Any], *, repeats: int = 30) -> float:
     """Median wall-clock time of ``fn()`` over ``repeats`` calls, with ``time.perf_counter`` (seconds)."""
     if not callable(fn):
         raise TypeError(f"fn must be a function to call, got {type(fn).__name__}")
-    repeats = as_int(repeats, "repeats", low=1)
+    repeats = as_int(repeats, "repeats", low=1, high=100_000)
     fn()  # warm-up
     times = []
     for _ in range(repeats):

@@ -159,7 +159,7 @@ def test_text_and_seed_arguments_are_checked_by_name():
         model.cross_entropy(["a", "b"])
     with pytest.raises(ValueError, match="text must have at least 2 characters"):
         model.cross_entropy("a")
-    with pytest.raises(ValueError, match="seed must be >= 0"):
+    with pytest.raises(ValueError, match=r"seeds\[0\] must be >= 0"):
         lm.generation_report(model, "a", [1.0], seeds=[-1], length=5)
     with pytest.raises(ValueError, match="seeds must hold at least one seed"):
         lm.generation_report(model, "a", [1.0], seeds=np.array([], dtype=int), length=5)

@@ -12,6 +12,8 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.mlp import check_layer_sizes, parameter_count
 from mlcourse.scale import (
@@ -25,6 +27,7 @@ from mlcourse.scale import (
     transformer_parameter_count,
     weights_memory_bytes,
 )
+from mlcourse.validation import as_int
 
 
 def _as_whole_number(value: Any) -> int | None:
@@ -33,7 +36,7 @@ def _as_whole_number(value: Any) -> int | None:
         return None
     try:
         number = float(value)
-    except (OverflowError, ValueError):
+    except (OverflowError, ValueError, TypeError):  # TypeError: numpy timedelta64 passes as Real
         return None
     if not math.isfinite(number) or number != int(value):
         return None
@@ -46,7 +49,7 @@ def _as_real(value: Any) -> float | None:
         return None
     try:
         number = float(value)
-    except (OverflowError, ValueError):
+    except (OverflowError, ValueError, TypeError):
         return None
     return number if math.isfinite(number) else None
 
@@ -130,10 +133,11 @@ def check_memory_answer(
 
 def check_relu_network_facts(n_parameters: Any, max_kinks: Any, n_hidden: int = 20) -> Feedback:
     """Check the parameter count (``3k + 1``) and the most kinks (``k``) of a 1-k-1 ReLU network."""
-    k = check_layer_sizes((1, n_hidden, 1))[1]
+    k = check_layer_sizes((1, as_int(n_hidden, "n_hidden", low=1), 1))[1]
     values = {}
     for value, name in ((n_parameters, "n_parameters"), (max_kinks, "max_kinks")):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        value = value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
+        if isinstance(value, bool) or type(value).__name__ == "timedelta64" or not isinstance(value, numbers.Integral):
             return wrong(f"{name} must be a whole number, got {value!r}")
         values[name] = int(value)
     n_parameters, max_kinks = values["n_parameters"], values["max_kinks"]

@@ -16,7 +16,7 @@ from mlcourse import regression
 from mlcourse.exercises.feedback import Feedback, correct, wrong
 from mlcourse.losses import mse
 from mlcourse.model_selection import cross_validation_error, kfold_indices
-from mlcourse.validation import as_int, as_number
+from mlcourse.validation import as_float_array, as_int, as_number, check_same_shape
 
 
 def _numbers(value: Any, count: int, what: str) -> tuple[list[float] | None, str]:
@@ -63,8 +63,8 @@ def check_constant_variance(answer, n: int = 25, sigma: float = 0.5) -> Feedback
     sigma : float
         Noise standard deviation, > 0.
     """
-    n = as_int(n, "n", low=1)
-    sigma = as_number(sigma, "sigma", low=0.0)
+    n = as_int(n, "n", low=1, high=10**12)
+    sigma = as_number(sigma, "sigma", low=0.0, high=1e100)
     if sigma == 0.0:
         raise ValueError("sigma must be > 0")
     try:
@@ -153,7 +153,9 @@ def fold_mean_cv_error(x, y, degree: int, k: int) -> float:
     k : int
         Number of folds, between 2 and n.
     """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    check_same_shape(x, y, ("x", "y"))
     errors = []
     for fold in kfold_indices(len(x), k):
         rest = np.setdiff1d(np.arange(len(x)), fold)
