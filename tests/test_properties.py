@@ -185,7 +185,15 @@ class TieModel:
         return np.array(rows)
 
 
-_MATRIX_SHAPES = {"attn_q": (8, 8), "attn_k": (8, 4), "attn_v": (8, 4), "attn_output": (8, 8), "ffn_gate": (8, 16), "ffn_up": (8, 16), "ffn_down": (16, 8)}
+_MATRIX_SHAPES = {
+    "attn_q": (8, 8),
+    "attn_k": (8, 4),
+    "attn_v": (8, 4),
+    "attn_output": (8, 8),
+    "ffn_gate": (8, 16),
+    "ffn_up": (8, 16),
+    "ffn_down": (16, 8),
+}
 TINY_LLAMA = {"token_embd": np.ones((10, 8)), "blocks": [{k: np.ones(s) for k, s in _MATRIX_SHAPES.items()}] * 2}
 
 
@@ -226,7 +234,7 @@ REGISTRY = [
     E("mlcourse.model.linear_scores", X=X3, W=[[1.0, 0.0, 2.0], [0.5, 1.0, -1.0]], b=[0.1, 0.2, 0.3], _check=shape(lambda kw: (3, 3))),
     E("mlcourse.model.best_weight", x=[0.0, 1.0, 2.0], y=[1.0, 3.0, 5.0], b=1.0, weights=[1.0, 2.0, 3.0]),
     E("mlcourse.model.count_parameters", arrays=None, _skip="takes *arrays: covered by tests/test_model.py"),
-    E("mlcourse.model.standardize", X=X3, _check=shape(sh("X"), lambda kw: (2,), lambda kw: (2,))),
+    E("mlcourse.model.standardize", X=X3, _check=shape(sh("X"), lambda kw: np.shape(kw["X"])[1:], lambda kw: np.shape(kw["X"])[1:])),
     E("mlcourse.model.standardized_weights", W=[[1.0, 0.0, 2.0], [0.5, 1.0, -1.0]], b=[0.1, 0.2, 0.3], mean=[1.0, 2.0], std=[0.5, 2.0], _check=shape(lambda kw: (2, 3), lambda kw: (3,))),
     E("mlcourse.model.fruit_scores", mass_g=150.0, elongation=1.1, _check=shape(lambda kw: (3,))),
     # mlcourse.losses
@@ -251,7 +259,7 @@ REGISTRY = [
     E("mlcourse.decoding.greedy", logits=[2.0, 1.0, -1.0]),
     E("mlcourse.decoding.filter_logits", logits=[2.0, 1.0, -1.0, 0.5], top_k=2, top_p=0.9, _kinds={"top_p": "number"}, _allow=(-np.inf,)),
     E("mlcourse.decoding.sample", logits=[2.0, 1.0, -1.0], rng=RNG, temperature=1.0, top_k=2, top_p=0.9, size=3),
-    E("mlcourse.decoding.repetition_penalty", logits=[2.0, 1.0, -1.0, 0.5], previous=[0, 2], penalty=1.2, _kinds={"previous": "labels"}, _check=shape(sh("logits"))),
+    E("mlcourse.decoding.repetition_penalty", logits=[2.0, 1.0, -1.0, 0.5], previous=[0, 2], penalty=1.2, _kinds={"previous": "labels"}, _allow=(-np.inf,), _check=shape(sh("logits"))),  # -inf logits (masked) stay -inf
     # mlcourse.beam_search
     E("mlcourse.beam_search.sequence_log_prob", lm=LM, prompt="ab", continuation="ra", _kinds={"lm": "object"}),
     E("mlcourse.beam_search.beam_search", lm=LM, prompt="ab", length=3, width=2, _kinds={"lm": "object"}),
@@ -379,7 +387,7 @@ REGISTRY = [
     E("mlcourse.scale.kv_cache_table", configs=[CFG], context=4096, batch=32, bytes_per_value=2.0, _kinds={"configs": "object"}),
     # mlcourse.flops
     E("mlcourse.flops.CountingMatrix", _skip="an ndarray subclass made by count_weight_flops"),
-    E("mlcourse.flops.count_weight_flops", fn=lambda p: np.ones((1, 2)) @ p["W"], params={"W": np.ones((2, 3))}, _kinds={"fn": "fixed", "params": "object"}, _same=False),  # returns fn's result as is
+    E("mlcourse.flops.count_weight_flops", fn=lambda p: np.ones((1, 2)) @ p["W"], params={"W": np.ones((2, 3))}, _kinds={"fn": "fixed", "params": "fixed"}, _same=False),  # returns fn's result as is, and fn decides what params it needs
     E("mlcourse.flops.decoder_matrix_sizes", params=TINY_LLAMA, _kinds={"params": "object"}),
     E("mlcourse.flops.attention_flops", n_layers=2, n_heads=2, head_dim=4, context=5),
     E("mlcourse.flops.generation_flops", n_weights=1000, n_layers=2, n_heads=2, head_dim=4, prompt=3, new=4, kv_cache=True),
@@ -387,7 +395,7 @@ REGISTRY = [
     E("mlcourse.finetuning.lora_parameters", shapes=[(4, 8), (8, 4)], r=2, _kinds={"shapes": "object"}),
     E("mlcourse.finetuning.lora_shapes", params=TINY_LLAMA, targets="q, v", _kinds={"params": "object"}),
     # mlcourse.early_stopping
-    E("mlcourse.early_stopping.gradient_descent", design=[[1.0, 0.1], [1.0, 0.5], [1.0, 0.9]], y=[1.0, 2.0, 3.0], lr=0.1, steps=5, weight_decay=0.0, _check=shape(lambda kw: (kw["steps"], 2))),
+    E("mlcourse.early_stopping.gradient_descent", design=[[1.0, 0.1], [1.0, 0.5], [1.0, 0.9]], y=[1.0, 2.0, 3.0], lr=0.1, steps=5, weight_decay=0.0, _check=shape(lambda kw: (kw["steps"], *np.broadcast_shapes(np.shape(kw["design"])[:-2], np.shape(kw["y"])[:-1]), np.shape(kw["design"])[-1]))),
     E("mlcourse.early_stopping.max_curvature", design=[[1.0, 0.1], [1.0, 0.5], [1.0, 0.9]], weight_decay=0.0),
     # mlcourse.features
     E("mlcourse.features.FeatureComparison", _skip="a record made by compare_features"),
@@ -501,6 +509,10 @@ NAME_ALSO: dict[str, tuple[str, ...]] = {
     "mlcourse.bias_variance.decompose:predictions": ("f_test", "y_test"),
     "mlcourse.bias_variance.simulate_fits:x_test": ("x must lie in [-1, 1]",),  # x_test is the x of the fits
     "mlcourse.approximation.network_output:x": ("X must not be empty",),  # x becomes the network's input X
+    "mlcourse.decoding.repetition_penalty:logits": ("previous",),
+    "mlcourse.features.loss_and_gradients:x": (
+        "y must have shape",
+    ),  # y must match x: "y must have shape (n,)"  # too few logits: "previous must hold token ids in [0, V)"
 }
 
 #: Arguments whose TypeError/ValueError messages do not (always) name them: "module.function:argument" -> example.
