@@ -52,12 +52,15 @@ def round_to_float16(weights) -> np.ndarray:
     The perturbation of chapter 4: a relative change of at most 2**-11 (about 5e-4) per weight
     that stays within float16's range. Pass it to the model's ``with_weights``.
     """
-    checked = as_float_array(weights, "weights", allow_empty=True)
-    if np.asarray(weights).dtype.kind != "f":
-        raise TypeError(f"weights must be a float array, got dtype {np.asarray(weights).dtype}")
-    if np.any(np.abs(checked) > FLOAT16_MAX):
-        raise ValueError(f"weights must lie within float16's range, |w| <= {FLOAT16_MAX:g}")
-    return checked.astype(np.float16).astype(np.float32)
+    if not isinstance(weights, np.ndarray):  # a list: checked and converted (a model's arrays are not copied)
+        weights = as_float_array(weights, "weights", allow_empty=True)
+    if weights.dtype.kind != "f" or isinstance(weights, np.ma.MaskedArray):
+        raise TypeError(f"weights must be a float array (not masked), got dtype {weights.dtype}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = weights.astype(np.float16)
+    if not np.all(np.isfinite(rounded)):
+        raise ValueError(f"weights must be finite and within float16's range, |w| <= {FLOAT16_MAX:g}")
+    return rounded.astype(np.float32)
 
 
 @dataclass(frozen=True)
