@@ -19,7 +19,7 @@ from mlcourse.softmax import as_logits, log_softmax
 from mlcourse.validation import as_finite_result, as_float_array, as_int, as_int_array
 
 
-def mse(predictions, targets, axis: int | None = -1) -> np.ndarray | float:
+def mse(predictions, targets, axis: int | tuple[int, ...] | None = -1) -> np.ndarray | float:
     """Mean squared error, averaged along ``axis`` (over every axis if None).
 
     Parameters
@@ -28,8 +28,8 @@ def mse(predictions, targets, axis: int | None = -1) -> np.ndarray | float:
         Model outputs; leading axes may stack several models or training sets.
     targets : array_like, shape (n,) or the shape of ``predictions``
         The true values; must equal the trailing axes of ``predictions``.
-    axis : int or None, default -1
-        Axis to average over.
+    axis : int, tuple of int or None, default -1
+        Axis (or axes) to average over.
 
     Returns
     -------
@@ -43,8 +43,11 @@ def mse(predictions, targets, axis: int | None = -1) -> np.ndarray | float:
     """
     predictions = as_float_array(predictions, "predictions", min_ndim=1)
     targets = as_float_array(targets, "targets", min_ndim=1)
-    if axis is not None:
-        axis = as_int(axis, "axis", low=-predictions.ndim, high=predictions.ndim - 1)
+    low, high = -predictions.ndim, predictions.ndim - 1
+    if isinstance(axis, tuple):
+        axis = tuple(as_int(a, f"axis[{i}]", low=low, high=high) for i, a in enumerate(axis))
+    elif axis is not None:
+        axis = as_int(axis, "axis", low=low, high=high)
     if targets.ndim > predictions.ndim or predictions.shape[predictions.ndim - targets.ndim :] != targets.shape:
         raise ValueError(
             f"targets of shape {targets.shape} must match the trailing axes of predictions of shape "

@@ -104,3 +104,13 @@ def test_concept_chapter_follows_the_rhythm(path):
     for needle in ["What you will learn", "scrubber(", "{exercise}", "{solution}", "{term}", "Key takeaways"]:
         assert needle in text, f"{path.name} is missing {needle!r} (see CONTRIBUTING.md)"
     assert re.search(r"\binteract(ive)?\(", text), f"{path.name} has no live widget"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_a_reader_is_told_how_to_get_mlcourse_before_the_first_import(path):
+    cells = load(path)["cells"]
+    first_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
+    notes = [source(c) for c in cells[:first_code] if c["cell_type"] == "markdown"]
+    assert any("course-bundle.zip" in n and "pip install -r requirements.txt" in n for n in notes), (
+        f"{path.name}: say above the first code cell how to get mlcourse (the course bundle) if the import fails"
+    )

@@ -374,3 +374,12 @@ def test_perplexity_is_exp_of_the_mean_cross_entropy():
     assert losses.perplexity([[1000.0, 0.0]], [1]) == math.inf
     with pytest.raises(ValueError, match="targets must have shape"):
         losses.perplexity(np.zeros((2, 3)), [0])
+
+
+def test_mse_averages_over_a_tuple_of_axes_and_names_a_bad_one():
+    from mlcourse.losses import mse
+
+    stacked = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_allclose(mse(stacked, np.zeros((3, 4)), axis=(1, 2)), (stacked**2).mean(axis=(1, 2)))
+    with pytest.raises(ValueError, match=r"axis\[1\]"):
+        mse(stacked, np.zeros(4), axis=(0, 5))
