@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from mlcourse.softmax import as_logits, checked_max, scaled_shift, softmax
-from mlcourse.validation import as_int, as_number, as_rng
+from mlcourse.validation import as_int, as_int_array, as_number, as_rng
 
 #: Number of tokens in GPT-2's vocabulary (50,000 merges + 256 bytes + 1 end-of-text token).
 GPT2_VOCAB_SIZE = 50_257
@@ -233,7 +233,7 @@ def repetition_penalty(logits, previous, penalty: float) -> np.ndarray:
     penalty = as_number(penalty, "penalty", low=1.0)
     if isinstance(previous, (str, bytes)):
         raise TypeError("previous must be token ids (integers), not a string")
-    seen = np.unique(np.asarray(list(previous), dtype=np.int64)) if len(previous) else np.zeros(0, np.int64)
+    seen = np.unique(as_int_array(previous, "previous", ndim=1, allow_empty=True))
     if seen.size and (seen[0] < 0 or seen[-1] >= x.size):
         raise ValueError(f"previous must hold token ids in [0, {x.size}), got {seen[0]} to {seen[-1]}")
     out = x.copy()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlcourse.validation import as_float_array, as_int, as_number
+from mlcourse.validation import as_finite_result, as_float_array, as_int, as_number
 
 
 def gradient_descent(design, y, lr: float, steps: int, weight_decay: float = 0.0) -> np.ndarray:
@@ -63,7 +63,9 @@ def gradient_descent(design, y, lr: float, steps: int, weight_decay: float = 0.0
             c = c - lr * (gradient + 2 * weight_decay * decayed * c)
             path[t] = c
     if not np.all(np.isfinite(path)):
-        raise ValueError("gradient descent diverged: lower lr below 1 / L (see the docstring)")
+        raise ValueError(
+            "gradient descent diverged: lower lr below 1 / L, which grows with design and weight_decay (see docstring)"
+        )
     return path
 
 
@@ -88,5 +90,7 @@ def max_curvature(design, weight_decay: float = 0.0) -> float:
         raise ValueError(f"design must have shape (..., n, p), got {design.shape}")
     weight_decay = as_number(weight_decay, "weight_decay", low=0.0)
     n = design.shape[-2]
-    curvature = 2 / n * np.swapaxes(design, -1, -2) @ design
-    return float(np.linalg.eigvalsh(curvature).max() + 2 * weight_decay)
+    with np.errstate(over="ignore", invalid="ignore"):
+        curvature = 2 / n * np.swapaxes(design, -1, -2) @ design
+        largest = float(np.linalg.eigvalsh(curvature).max() + 2 * weight_decay)
+    return as_finite_result(largest, "the curvature of design")

@@ -23,13 +23,16 @@ import numpy as np
 from mlcourse import approximation as ap
 from mlcourse.mlp import MLP
 from mlcourse.optim import adam_update
-from mlcourse.validation import as_float_array, as_int, as_number, as_rng
+from mlcourse.validation import as_finite_result, as_float_array, as_int, as_number, as_rng
 
 
 def _stack(nets: Sequence[MLP]) -> dict[str, np.ndarray]:
-    if not isinstance(nets, Sequence) or not nets:
+    if not isinstance(nets, Sequence) or isinstance(nets, str) or not nets:
         raise ValueError("nets must be a non-empty list of 1-k-1 ReLU networks")
-    widths = {ap._check_network(net).layer_sizes[1] for net in nets}
+    try:
+        widths = {ap._check_network(net).layer_sizes[1] for net in nets}
+    except TypeError as exc:
+        raise TypeError(f"nets: {exc}") from None
     if len(widths) != 1:
         raise ValueError(f"nets must all have the same number of hidden units, got {sorted(widths)}")
     return {
@@ -56,7 +59,21 @@ def loss_and_gradients(params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarr
     grads : dict
         Same keys and shapes as ``params``.
     """
-    w, b, v, c = params["w"], params["b"], params["v"], params["c"]
+    if not isinstance(params, dict) or set(params) != {"w", "b", "v", "c"}:
+        raise TypeError("params must be a dict with the keys w, b, v (shape (S, k)) and c (shape (S,))")
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", shape=x.shape)
+    w, b, v = (as_float_array(params[k], f"params[{k!r}]", ndim=2) for k in "wbv")
+    c = as_float_array(params["c"], "params['c']", shape=(w.shape[0],))
+    if not w.shape == b.shape == v.shape:
+        raise ValueError(f"params w, b and v must have the same shape (S, k), got {w.shape}, {b.shape}, {v.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss, grads = _loss_and_gradients(w, b, v, c, x, y)
+    as_finite_result(np.concatenate([loss, *(g.ravel() for g in grads.values())]), "the loss", hint="x or y too large")
+    return loss, grads
+
+
+def _loss_and_gradients(w, b, v, c, x, y):
     z = x[None, :, None] * w[:, None, :] + b[:, None, :]  # (S, n, k) pre-activations
     h = np.maximum(z, 0.0)  # hidden units
     out = (h @ v[:, :, None])[:, :, 0] + c[:, None]  # (S, n) network outputs
@@ -87,15 +104,20 @@ def train_networks(x, y, nets: Sequence[MLP], *, steps: int = 600, learning_rate
     y = as_float_array(y, "y", ndim=1)
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same shape, got {x.shape} and {y.shape}")
-    steps = as_int(steps, "steps", low=0)
+    steps = as_int(steps, "steps", low=0, high=100_000)
     learning_rate = as_number(learning_rate, "learning_rate", low=0)
     params = _stack(nets)
     m = {name: np.zeros_like(p) for name, p in params.items()}
     s = {name: np.zeros_like(p) for name, p in params.items()}
-    for t in range(1, steps + 1):
-        _, grads = loss_and_gradients(params, x, y)
-        for name in params:
-            adam_update(params[name], grads[name], m[name], s[name], t, learning_rate=learning_rate)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            for t in range(1, steps + 1):
+                _, grads = _loss_and_gradients(params["w"], params["b"], params["v"], params["c"], x, y)
+                for name in params:
+                    adam_update(params[name], grads[name], m[name], s[name], t, learning_rate=learning_rate)
+        as_finite_result(np.concatenate([p.ravel() for p in params.values()]), "training")
+    except ValueError:  # adam_update refuses non-finite gradients
+        raise ValueError("training diverged to NaN or infinity: x, y or learning_rate too large") from None
     return [
         ap.relu_network(params["w"][i], params["b"][i], params["v"][i], float(params["c"][i])) for i in range(len(nets))
     ]
@@ -137,8 +159,12 @@ def compare_features(
     trained in full (:func:`train_networks`). Both are measured on a grid of 2001 points.
     """
     f = ap._target(target)
-    widths = np.array([as_int(k, "widths", low=1) for k in widths])
-    n_seeds = as_int(n_seeds, "n_seeds", low=1)
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence | np.ndarray) or not len(widths):
+        raise TypeError(f"widths must be a non-empty list of hidden-layer widths, got {widths!r:.60}")
+    widths = np.array([as_int(k, "widths", low=1, high=10_000) for k in widths])
+    n_seeds = as_int(n_seeds, "n_seeds", low=1, high=1_000)
+    n_train = as_int(n_train, "n_train", low=2, high=100_000)
+    steps = as_int(steps, "steps", low=0, high=100_000)
     rng = as_rng(rng)
     x, x_test = ap.grid(n_train), ap.grid(2001)
     y = f(x)

@@ -45,8 +45,10 @@ def lora_parameters(shapes: Iterable[tuple[int, int]], r: int) -> int:
     """
     r = as_int(r, "r", low=1)
     total = 0
+    if isinstance(shapes, (str, bytes)) or not isinstance(shapes, Iterable):
+        raise TypeError(f"shapes must be a list of (d_in, d_out) pairs, got {type(shapes).__name__}")
     for i, shape in enumerate(shapes):
-        if len(shape) != 2:
+        if not isinstance(shape, (tuple, list)) or len(shape) != 2:
             raise ValueError(f"shapes[{i}] must be a matrix shape (d_in, d_out), got {shape!r}")
         d_in, d_out = (as_int(d, f"shapes[{i}]", low=1) for d in shape)
         if r > min(d_in, d_out):

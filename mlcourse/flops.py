@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from mlcourse.validation import as_int
+from mlcourse.validation import as_bool, as_int
 
 #: The matrices of one Llama decoder block, in the layout of :func:`mlcourse.transformer.llama_forward`.
 BLOCK_MATRICES = ("attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down")
@@ -145,6 +145,7 @@ def generation_flops(
     per_attention = attention_flops(n_layers, n_heads, head_dim, 1)  # per query and key pair
     prompt = as_int(prompt, "prompt", low=1)
     new = as_int(new, "new", low=0, high=1_000_000)
+    kv_cache = as_bool(kv_cache, "kv_cache")
 
     def forward(T: int, S: int) -> int:
         return 2 * n_weights * T + per_attention * T * S

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from mlcourse.softmax import as_logits, log_softmax
-from mlcourse.validation import as_finite_result, as_float_array, as_int
+from mlcourse.validation import as_finite_result, as_float_array, as_int, as_int_array
 
 
 def mse(predictions, targets, axis: int | tuple[int, ...] | None = -1) -> np.ndarray | float:
@@ -136,5 +136,10 @@ def perplexity(logits, targets) -> float:
     float
         Perplexity >= 1 (``inf`` if a target has probability 0).
     """
+    targets = as_int_array(targets, "targets", ndim=1, low=0)
+    try:
+        loss = cross_entropy(logits, targets)
+    except ValueError as exc:  # cross_entropy calls them labels
+        raise ValueError(str(exc).replace("labels", "targets")) from None
     with np.errstate(over="ignore"):
-        return float(np.exp(cross_entropy(logits, targets)))
+        return float(np.exp(loss))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from mlcourse.losses import mse
-from mlcourse.validation import NonFiniteResultError, as_float_array, as_number, check_same_shape
+from mlcourse.validation import NonFiniteResultError, as_finite_result, as_float_array, as_number, check_same_shape
 
 
 def linear(x, w: float, b: float) -> np.ndarray | float:
@@ -232,8 +232,9 @@ def standardize(X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     X = as_float_array(X, "X", ndim=2)
     if X.shape[0] < 2:
         raise ValueError(f"X needs at least two rows to have a spread, got {X.shape[0]}")
-    mean = X.mean(axis=0)
-    std = X.std(axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = X.mean(axis=0)
+        std = as_finite_result(X.std(axis=0), "the standard deviation of X", hint="rescale X")
     if np.any(std == 0):
         raise ValueError(f"X has constant columns {np.flatnonzero(std == 0).tolist()}: they cannot be standardised")
     return (X - mean) / std, mean, std

@@ -22,6 +22,9 @@ from mlcourse.validation import as_float_array, as_int
 #: Tokens that end generation in SmolLM2 (``<|endoftext|>`` 0, ``<|im_end|>`` 2).
 STOP_TOKENS = (0, 2)
 
+#: The largest finite float16 value.
+FLOAT16_MAX = float(np.finfo(np.float16).max)
+
 
 def top_two_gap(logits) -> float:
     """How far the largest logit is ahead of the second largest (>= 0). Defined in chapter 4.
@@ -49,10 +52,15 @@ def round_to_float16(weights) -> np.ndarray:
     The perturbation of chapter 4: a relative change of at most 2**-11 (about 5e-4) per weight
     that stays within float16's range. Pass it to the model's ``with_weights``.
     """
-    weights = np.asarray(weights)
-    if weights.dtype.kind != "f":
-        raise TypeError(f"weights must be a float array, got dtype {weights.dtype}")
-    return weights.astype(np.float16).astype(np.float32)
+    if not isinstance(weights, np.ndarray):  # a list: checked and converted (a model's arrays are not copied)
+        weights = as_float_array(weights, "weights", allow_empty=True)
+    if weights.dtype.kind != "f" or isinstance(weights, np.ma.MaskedArray):
+        raise TypeError(f"weights must be a float array (not masked), got dtype {weights.dtype}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = weights.astype(np.float16)
+    if not np.all(np.isfinite(rounded)):
+        raise ValueError(f"weights must be finite and within float16's range, |w| <= {FLOAT16_MAX:g}")
+    return rounded.astype(np.float32)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ results bit-identical to the reference reader (``gguf.quants.dequantize``), in f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from mlcourse.validation import as_int_tuple
@@ -75,7 +77,11 @@ def storage_by_type(tensors) -> dict[str, dict[str, float]]:
         (``8 * bytes / weights``, from the stored sizes, not from :func:`bits_per_weight`).
     """
     table: dict[str, dict[str, float]] = {}
+    if isinstance(tensors, (str, bytes)) or not isinstance(tensors, Iterable):
+        raise TypeError(f"tensors must be a list of stored tensors, got {type(tensors).__name__}")
     for tensor in tensors:
+        if not all(hasattr(tensor, a) for a in ("type_name", "n_weights", "data")):
+            raise TypeError(f"tensors must hold records with type_name, n_weights, data; got {type(tensor).__name__}")
         name = _format(tensor.type_name)
         row = table.setdefault(name, {"tensors": 0, "weights": 0, "bytes": 0})
         row["tensors"] += 1

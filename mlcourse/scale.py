@@ -302,8 +302,8 @@ def kv_cache_bytes_per_token(config: TransformerConfig, bytes_per_value: float =
 
 def kv_cache_bytes(config: TransformerConfig, context: int, batch: int = 1, bytes_per_value: float = 2) -> float:
     """KV cache of ``batch`` sequences of ``context`` tokens each, in bytes (grows linearly in both)."""
-    context = as_int(context, "context", low=0)
-    batch = as_int(batch, "batch", low=1)
+    context = as_int(context, "context", low=0, high=10**12)
+    batch = as_int(batch, "batch", low=1, high=10**12)
     return kv_cache_bytes_per_token(config, bytes_per_value) * context * batch
 
 
@@ -318,6 +318,10 @@ def kv_cache_table(
         Per model name: ``"weights"``, ``"KV per token"``, ``"KV at 4,096 tokens"`` and
         ``"KV at 4,096 x 32"`` (for the defaults), in bytes.
     """
+    if not isinstance(configs, Sequence) or not all(isinstance(c, TransformerConfig) for c in configs):
+        raise TypeError("configs must be a list of TransformerConfig")
+    context = as_int(context, "context", low=0, high=10**12)
+    batch = as_int(batch, "batch", low=1, high=10**12)
     return {
         c.name: {
             "weights": 2.0 * transformer_parameter_count(c),

@@ -244,6 +244,8 @@ def sigmoid(z):
     """
     scalar = np.isscalar(z) or (isinstance(z, np.ndarray) and z.ndim == 0)
     x = as_logits(np.reshape(z, 1) if scalar and not isinstance(z, (str, bytes)) else z, "z")
+    if np.any(np.isnan(x) | np.isposinf(x)):
+        raise ValueError("z must hold finite logits (or -inf), got NaN or +inf")
     pairs = np.stack([x, np.zeros_like(x)], axis=-1)
     p = softmax(pairs, axis=-1)[..., 0]
     return float(p[0]) if scalar else p

@@ -47,6 +47,7 @@ from mlcourse.course_map import Choice, Question, load_quiz
 from mlcourse.mlp import MLP
 from mlcourse.ngram import CharNGram
 from mlcourse.scale import TransformerConfig
+from mlcourse.weights import QuantizedTensor
 
 PACKAGE = Path(__file__).resolve().parent.parent / "mlcourse"
 
@@ -168,6 +169,34 @@ def _fitter(x_train, y_train, x_test):
     return regression.polynomial_fitter(1)(x_train, y_train, x_test)
 
 
+class TieModel:
+    """A fake language model over 6 tokens for near_ties.greedy_trace: token 3 + n % 2 leads by 0.5 after n tokens."""
+
+    def new_cache(self):
+        return []
+
+    def step(self, ids, cache):
+        rows = []
+        for token in ids:
+            cache.append(int(token))
+            row = np.zeros(6)
+            row[3 + len(cache) % 2] = 0.5
+            rows.append(row)
+        return np.array(rows)
+
+
+_MATRIX_SHAPES = {
+    "attn_q": (8, 8),
+    "attn_k": (8, 4),
+    "attn_v": (8, 4),
+    "attn_output": (8, 8),
+    "ffn_gate": (8, 16),
+    "ffn_up": (8, 16),
+    "ffn_down": (16, 8),
+}
+TINY_LLAMA = {"token_embd": np.ones((10, 8)), "blocks": [{k: np.ones(s) for k, s in _MATRIX_SHAPES.items()}] * 2}
+
+
 def _llm():
     return LLM
 
@@ -205,9 +234,12 @@ REGISTRY = [
     E("mlcourse.model.linear_scores", X=X3, W=[[1.0, 0.0, 2.0], [0.5, 1.0, -1.0]], b=[0.1, 0.2, 0.3], _check=shape(lambda kw: (3, 3))),
     E("mlcourse.model.best_weight", x=[0.0, 1.0, 2.0], y=[1.0, 3.0, 5.0], b=1.0, weights=[1.0, 2.0, 3.0]),
     E("mlcourse.model.count_parameters", arrays=None, _skip="takes *arrays: covered by tests/test_model.py"),
+    E("mlcourse.model.standardize", X=X3, _check=shape(sh("X"), lambda kw: np.shape(kw["X"])[1:], lambda kw: np.shape(kw["X"])[1:])),
+    E("mlcourse.model.standardized_weights", W=[[1.0, 0.0, 2.0], [0.5, 1.0, -1.0]], b=[0.1, 0.2, 0.3], mean=[1.0, 2.0], std=[0.5, 2.0], _check=shape(lambda kw: (2, 3), lambda kw: (3,))),
     E("mlcourse.model.fruit_scores", mass_g=150.0, elongation=1.1, _check=shape(lambda kw: (3,))),
     # mlcourse.losses
     E("mlcourse.losses.mse", predictions=[1.0, 2.0, 3.0], targets=[1.0, 2.0, 4.0], axis=-1, _check=trailing("predictions", "targets")),
+    E("mlcourse.losses.perplexity", logits=[[2.0, 0.5, -1.0], [0.0, 1.0, 0.0]], targets=[0, 1], _kinds={"targets": "labels"}, _allow=(np.inf,)),  # inf documented (a target of probability 0)
     E("mlcourse.losses.cross_entropy", logits=[[2.0, 0.5, -1.0], [0.0, 1.0, 0.0]], labels=[0, 1], reduction="mean", _kinds={"labels": "labels"}, _allow=(np.inf,)),
     # mlcourse.softmax
     E("mlcourse.softmax.as_logits", value=[1.0, 2.0], name="logits", _kinds={"value": "fixed", "name": "fixed"}),  # values are checked by checked_max (documented)
@@ -221,12 +253,22 @@ REGISTRY = [
     E("mlcourse.softmax.entropy", probs=[0.5, 0.25, 0.25], axis=-1, unit="nats"),
     E("mlcourse.softmax.naive_softmax", logits=[2.0, 1.0, -1.0], _kinds={"logits": "fixed"}),
     E("mlcourse.softmax.overflow_threshold"),
+    E("mlcourse.softmax.sigmoid", z=[0.5, -1.0, 2.0], _check=shape(sh("z"))),
     # mlcourse.decoding
     E("mlcourse.decoding.temperature", logits=[2.0, 1.0, -1.0], t=0.5, _allow=(-np.inf,), _check=shape(sh("logits"))),
     E("mlcourse.decoding.greedy", logits=[2.0, 1.0, -1.0]),
     E("mlcourse.decoding.filter_logits", logits=[2.0, 1.0, -1.0, 0.5], top_k=2, top_p=0.9, _kinds={"top_p": "number"}, _allow=(-np.inf,)),
     E("mlcourse.decoding.sample", logits=[2.0, 1.0, -1.0], rng=RNG, temperature=1.0, top_k=2, top_p=0.9, size=3),
-    E("mlcourse.decoding.random_vocab_logits", rng=RNG, vocab_size=50, scale=4.0, _check=shape(lambda kw: (kw["vocab_size"],))),
+    E("mlcourse.decoding.repetition_penalty", logits=[2.0, 1.0, -1.0, 0.5], previous=[0, 2], penalty=1.2, _kinds={"previous": "labels"}, _allow=(-np.inf,), _check=shape(sh("logits"))),  # -inf logits (masked) stay -inf
+    # mlcourse.beam_search
+    E("mlcourse.beam_search.sequence_log_prob", lm=LM, prompt="ab", continuation="ra", _kinds={"lm": "object"}),
+    E("mlcourse.beam_search.beam_search", lm=LM, prompt="ab", length=3, width=2, _kinds={"lm": "object"}),
+    # mlcourse.near_ties (the model is an argument: a tiny fake one here; tests/test_near_ties.py runs SmolLM2)
+    E("mlcourse.near_ties.top_two_gap", logits=[1.0, 3.5, 2.0]),
+    E("mlcourse.near_ties.round_to_float16", weights=np.array([0.1, -0.2, 3.0], np.float32), _check=shape(sh("weights"))),
+    E("mlcourse.near_ties.GreedyTrace", _skip="a record made by greedy_trace"),
+    E("mlcourse.near_ties.greedy_trace", lm=TieModel(), ids=[1, 2], steps=3, _kinds={"lm": "object", "ids": "fixed"}),  # ids go to the model's step, which checks them (SmolLM2.logits above)
+    E("mlcourse.near_ties.first_difference", a=[5, 6, 7], b=[5, 6, 8], _kinds={"a": "labels", "b": "labels"}),
     # mlcourse.ngram
     E("mlcourse.ngram.load_corpus"),
     E("mlcourse.ngram.CharNGram", order=2, smoothing=0.01),
@@ -340,6 +382,26 @@ REGISTRY = [
     E("mlcourse.scale.training_flops", n_params=1e9, n_tokens=1e12),
     E("mlcourse.scale.short_count", n=1.5e9),
     E("mlcourse.scale.format_bytes", n_bytes=2.5e9),
+    E("mlcourse.scale.kv_cache_bytes_per_token", config=CFG, bytes_per_value=2.0, _kinds={"config": "object"}),
+    E("mlcourse.scale.kv_cache_bytes", config=CFG, context=16, batch=2, bytes_per_value=2.0, _kinds={"config": "object"}),
+    E("mlcourse.scale.kv_cache_table", configs=[CFG], context=4096, batch=32, bytes_per_value=2.0, _kinds={"configs": "object"}),
+    # mlcourse.flops
+    E("mlcourse.flops.CountingMatrix", _skip="an ndarray subclass made by count_weight_flops"),
+    E("mlcourse.flops.count_weight_flops", fn=lambda p: np.ones((1, 2)) @ p["W"], params={"W": np.ones((2, 3))}, _kinds={"fn": "fixed", "params": "fixed"}, _same=False),  # returns fn's result as is, and fn decides what params it needs
+    E("mlcourse.flops.decoder_matrix_sizes", params=TINY_LLAMA, _kinds={"params": "object"}),
+    E("mlcourse.flops.attention_flops", n_layers=2, n_heads=2, head_dim=4, context=5),
+    E("mlcourse.flops.generation_flops", n_weights=1000, n_layers=2, n_heads=2, head_dim=4, prompt=3, new=4, kv_cache=True),
+    # mlcourse.finetuning
+    E("mlcourse.finetuning.lora_parameters", shapes=[(4, 8), (8, 4)], r=2, _kinds={"shapes": "object"}),
+    E("mlcourse.finetuning.lora_shapes", params=TINY_LLAMA, targets="q, v", _kinds={"params": "object"}),
+    # mlcourse.early_stopping
+    E("mlcourse.early_stopping.gradient_descent", design=[[1.0, 0.1], [1.0, 0.5], [1.0, 0.9]], y=[1.0, 2.0, 3.0], lr=0.1, steps=5, weight_decay=0.0, _check=shape(lambda kw: (kw["steps"], *np.broadcast_shapes(np.shape(kw["design"])[:-2], np.shape(kw["y"])[:-1]), np.shape(kw["design"])[-1]))),
+    E("mlcourse.early_stopping.max_curvature", design=[[1.0, 0.1], [1.0, 0.5], [1.0, 0.9]], weight_decay=0.0),
+    # mlcourse.features
+    E("mlcourse.features.FeatureComparison", _skip="a record made by compare_features"),
+    E("mlcourse.features.loss_and_gradients", params=New(lambda: {"w": np.ones((2, 3)), "b": np.zeros((2, 3)), "v": np.ones((2, 3)), "c": np.zeros(2)}), x=[-0.5, 0.0, 0.5], y=[0.1, 0.2, 0.3], _kinds={"params": "object"}, _check=shape(lambda kw: (2,), lambda kw: ())),
+    E("mlcourse.features.train_networks", x=[-0.5, 0.0, 0.5], y=[0.1, 0.2, 0.3], nets=New(lambda: [RELU.factory()]), steps=3, learning_rate=0.02, _kinds={"nets": "object"}),
+    E("mlcourse.features.compare_features", target="sine", widths=[2], rng=RNG, n_seeds=1, n_train=10, steps=2, learning_rate=0.02, _kinds={"widths": "sizes"}, _examples=12),
     # mlcourse.approximation
     E("mlcourse.approximation.relu", z=[-1.0, 0.0, 2.0], _check=shape(sh("z"))),
     E("mlcourse.approximation.sine", x=[-1.0, 0.0, 2.0], _check=shape(sh("x"))),
@@ -360,6 +422,7 @@ REGISTRY = [
     # mlcourse.quantization
     E("mlcourse.quantization.bits_per_weight", type_name="Q4_1"),
     E("mlcourse.quantization.stored_bytes", n_weights=64, type_name="Q8_0"),
+    E("mlcourse.quantization.storage_by_type", tensors=[QuantizedTensor("t", "Q8_0", (2, 32), np.zeros(68, np.uint8))], _kinds={"tensors": "object"}),
     E("mlcourse.quantization.dequantize_q4_1_block", block=np.arange(20, dtype=np.uint8), _kinds={"block": "bytes"}),
     E("mlcourse.quantization.dequantize_q8_0_block", block=np.arange(34, dtype=np.uint8), _kinds={"block": "bytes"}),
     E("mlcourse.quantization.dequantize_q4_1", blocks=np.arange(40, dtype=np.uint8).reshape(2, 20), _kinds={"blocks": "bytes"}),
@@ -408,19 +471,23 @@ REGISTRY = [
     E("mlcourse.course_map.Quiz.choice_index", _self=_quiz, question=1, choice="a", _kinds={"choice": "str"}),
     # mlcourse.exercises: whatever the reader passes, a checker returns Feedback
     E("mlcourse.exercises.chapter1.check_predict", predict=lambda x, w, b: w * np.asarray(x) + b, _reader=("predict",)),
+    E("mlcourse.exercises.chapter1.check_standardize", standardize=lambda X: (X - X.mean(axis=0)) / X.std(axis=0), _reader=("standardize",)),
     E("mlcourse.exercises.chapter1.check_line_through", w=2.0, b=1.0, _reader=("w", "b")),
     E("mlcourse.exercises.chapter2.check_mlp_count", answer=109386, _kinds={"answer": "number"}, _reader=("answer",)),
     E("mlcourse.exercises.chapter2.check_count_function", count=_count, _reader=("count",)),
     E("mlcourse.exercises.chapter2.check_memory_answer", weights_gb=26.0, training_gb=208.0, _reader=("weights_gb", "training_gb")),
+    E("mlcourse.exercises.chapter2.check_kv_cache_answer", per_token_bytes=819200.0, total_gb=26.8435456, _reader=("per_token_bytes", "total_gb")),
     E("mlcourse.exercises.chapter2.check_relu_network_facts", n_parameters=61, max_kinks=20, n_hidden=20, _reader=("n_parameters", "max_kinks")),
-    E("mlcourse.exercises.chapter3.check_softmax", fn=lambda z: np.exp(z - np.max(z)) / np.sum(np.exp(z - np.max(z))), _reader=("fn",)),
+    E("mlcourse.exercises.chapter3.check_perplexity", fn=lambda logits, targets: __import__("mlcourse.losses").losses.perplexity(logits, targets), _reader=("fn",)),
     E("mlcourse.exercises.chapter3.check_temperature_for", temperature=1.0, _reader=("temperature",)),
     E("mlcourse.exercises.chapter3.check_nucleus", kept=[0, 1], _kinds={"kept": "labels"}, _reader=("kept",)),
     E("mlcourse.exercises.chapter4.check_reproducible", experiment=_experiment, _reader=("experiment",)),
     E("mlcourse.exercises.chapter4.check_non_associative", a=0.1, b=0.2, c=0.3, _reader=("a", "b", "c")),
+    E("mlcourse.exercises.chapter4.check_likelier_than_greedy", lm=LM, prompt="ab", text="ra", _kinds={"lm": "object"}, _reader=("text",)),
     E("mlcourse.exercises.chapter4.check_streams", make_streams=_streams, _reader=("make_streams",)),
     E("mlcourse.exercises.chapter5.check_sgd_step", sgd_step=_sgd_step, _reader=("sgd_step",)),
     E("mlcourse.exercises.chapter5.check_logit_gradient", logit_grad=_logit_grad, _reader=("logit_grad",)),
+    E("mlcourse.exercises.chapter5.check_soft_target_gradient", soft_target_grad=lambda logits, q: (__import__("mlcourse.softmax").softmax.softmax(logits) - q) / len(q), _reader=("soft_target_grad",)),
     E("mlcourse.exercises.chapter5.check_gradient_check_cost", n_forward_passes=2 * 354, _kinds={"n_forward_passes": "number"}, _reader=("n_forward_passes",)),
     E("mlcourse.exercises.chapter6.check_constant_variance", answer=0.01, n=25, sigma=0.5, _reader=("answer",)),
     E("mlcourse.exercises.chapter6.check_decompose", func=_decompose, _reader=("func",)),
@@ -442,6 +509,10 @@ NAME_ALSO: dict[str, tuple[str, ...]] = {
     "mlcourse.bias_variance.decompose:predictions": ("f_test", "y_test"),
     "mlcourse.bias_variance.simulate_fits:x_test": ("x must lie in [-1, 1]",),  # x_test is the x of the fits
     "mlcourse.approximation.network_output:x": ("X must not be empty",),  # x becomes the network's input X
+    "mlcourse.decoding.repetition_penalty:logits": ("previous",),
+    "mlcourse.features.loss_and_gradients:x": (
+        "y must have shape",
+    ),  # y must match x: "y must have shape (n,)"  # too few logits: "previous must hold token ids in [0, V)"
 }
 
 #: Arguments whose TypeError/ValueError messages do not (always) name them: "module.function:argument" -> example.

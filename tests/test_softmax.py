@@ -372,7 +372,7 @@ def test_perplexity_is_exp_of_the_mean_cross_entropy():
     # wrong by 700 nats: perplexity about e**700, still finite; by 1000 it exceeds float64
     assert losses.perplexity([[700.0, 0.0]], [1]) == pytest.approx(math.exp(700.0), rel=1e-9)
     assert losses.perplexity([[1000.0, 0.0]], [1]) == math.inf
-    with pytest.raises(ValueError, match="labels must have shape"):
+    with pytest.raises(ValueError, match="targets must have shape"):
         losses.perplexity(np.zeros((2, 3)), [0])
 
 
