@@ -44,3 +44,13 @@ def test_the_bundle_link_serves_the_zip(site_url):
         assert response.status == 200
         body = response.read()
     assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None
+
+
+@pytest.mark.parametrize("number", range(1, 7))
+def test_exercises_are_numbered_per_chapter(number):
+    """Chapter N's exercises read "Exercise N.1", "N.2", ...: numbering restarts in every chapter."""
+    page = next((SITE / "chapters").glob(f"{number:02d}_*.html")).read_text(encoding="utf-8")
+    labels = re.findall(r"Exercise (\d+)\.(\d+)", page)
+    assert labels, f"chapter {number} shows no numbered exercise"
+    assert {int(chapter) for chapter, _ in labels} == {number}
+    assert min(int(n) for _, n in labels) == 1
