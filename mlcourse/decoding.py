@@ -189,19 +189,30 @@ def sample(
         idx = np.asarray(greedy(x)).reshape(batch + (1,) * len(draw_shape))
         out = np.broadcast_to(idx, batch + draw_shape).astype(np.int64)
     else:
-        z = filter_logits(scaled_shift(x, t, x.ndim - 1), top_k=top_k, top_p=top_p)  # z / T, filtered
-        p = softmax(z).reshape(-1, x.shape[-1])
-        cdf = np.cumsum(p, axis=-1)  # running totals, ending at 1
-        # The last option with positive probability: a draw that rounds up past the end lands there.
-        last = x.shape[-1] - 1 - np.argmax(p[:, ::-1] > 0, axis=-1)
+        cdf, last = _cdf_rows(x, t, top_k, top_p)
         u = rng.random((cdf.shape[0], int(np.prod(draw_shape))))
         out = np.empty(u.shape, dtype=np.int64)
         for row in range(cdf.shape[0]):
-            # side="right" never lands on a zero-probability option (its cdf step is flat).
-            found = np.searchsorted(cdf[row], u[row] * cdf[row, -1], side="right")
-            out[row] = np.minimum(found, last[row])
+            out[row] = _invert_cdf(cdf[row], last[row], u[row])
         out = out.reshape(batch + draw_shape)
     return int(out) if out.ndim == 0 else np.array(out)
+
+
+def _cdf_rows(x: np.ndarray, t: float, top_k: int | None, top_p: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Running totals of ``softmax(filter(x / T))`` per row, shape (rows, V), and each row's last
+    option with positive probability, shape (rows,). ``x`` is checked float64, ``t > 0``."""
+    z = filter_logits(scaled_shift(x, t, x.ndim - 1), top_k=top_k, top_p=top_p)  # z / T, filtered
+    p = softmax(z).reshape(-1, x.shape[-1])
+    cdf = np.cumsum(p, axis=-1)  # running totals, ending at 1
+    # The last option with positive probability: a draw that rounds up past the end lands there.
+    last = x.shape[-1] - 1 - np.argmax(p[:, ::-1] > 0, axis=-1)
+    return cdf, last
+
+
+def _invert_cdf(cdf: np.ndarray, last: int, u: np.ndarray) -> np.ndarray:
+    """Inverse transform sampling: for each uniform ``u``, the first option whose running total exceeds it."""
+    # side="right" never lands on a zero-probability option (its cdf step is flat).
+    return np.minimum(np.searchsorted(cdf, u * cdf[-1], side="right"), last)
 
 
 def repetition_penalty(logits, previous, penalty: float) -> np.ndarray:

@@ -199,10 +199,23 @@ class CharNGram:
             raise TypeError(f"prompt must be a str, got {type(prompt).__name__}")
         length = as_int(length, "length", low=0, high=1_000_000)
         rng = as_rng(rng)
+        t = as_number(temperature, "temperature", low=0.0)
+        top_k, top_p = decoding._filter_args(top_k, top_p)
+        # The same draws as decoding.sample(self.logits(text), rng, ...) at every step, with each
+        # context's distribution worked out once (the model has far fewer contexts than steps).
+        tables: dict[str, tuple] = {}
         text = prompt
         out = []
         for _ in range(length):
-            index = decoding.sample(self.logits(text), rng, temperature=temperature, top_k=top_k, top_p=top_p)
+            context = self.context_used(text)
+            if context not in tables:
+                z = self.logits(context)
+                tables[context] = (decoding.greedy(z),) if t == 0.0 else decoding._cdf_rows(z, t, top_k, top_p)
+            if t == 0.0:  # greedy: rng is not used
+                index = tables[context][0]
+            else:
+                cdf, last = tables[context]
+                index = int(decoding._invert_cdf(cdf[0], last[0], rng.random(1))[0])
             out.append(self.vocab[index])
             text = text[-(self.order - 1) :] + out[-1] if self.order > 1 else ""
         return "".join(out)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import scipy.special
 
+from mlcourse import decoding
 from mlcourse import ngram as lm
 
 
@@ -63,6 +64,23 @@ def test_generation_is_reproducible_and_respects_the_vocabulary():
     assert a == b and a != c
     assert len(a) == 80 and set(a) <= set(model.vocab)
     assert model.generate("The ", 0, np.random.default_rng(0)) == ""
+
+
+@pytest.mark.parametrize(
+    "knobs", [{"temperature": 0}, {"temperature": 0.5}, {"temperature": 2.0}, {"top_p": 0.5}, {"top_k": 3}]
+)
+def test_generation_draws_what_sampling_step_by_step_draws(knobs):
+    # generate() works out each context's distribution once; the text and the generator's
+    # state afterwards must match the plain loop of chapter 4 (one decoding.sample per step).
+    model = lm.CharNGram(order=3, smoothing=0.1).fit("the cat sat on the mat. the dog sat on the log.")
+    for seed in (0, 1):
+        fast, slow = np.random.default_rng(seed), np.random.default_rng(seed)
+        text, out = "the ", []
+        for _ in range(60):
+            out.append(model.vocab[decoding.sample(model.logits(text), slow, **knobs)])
+            text += out[-1]
+        assert model.generate("the ", 60, fast, **knobs) == "".join(out)
+        assert fast.random() == slow.random()
 
 
 def test_greedy_generation_follows_the_most_frequent_path():
