@@ -57,10 +57,10 @@ def round_to_float16(weights) -> np.ndarray:
     if weights.dtype.kind != "f" or isinstance(weights, np.ma.MaskedArray):
         raise TypeError(f"weights must be a float array (not masked), got dtype {weights.dtype}")
     with np.errstate(over="ignore", invalid="ignore"):
-        rounded = weights.astype(np.float16)
-    if not np.all(np.isfinite(rounded)):
+        rounded = weights.astype(np.float16).astype(np.float32)  # inf and nan survive the way back
+    if not np.isfinite(rounded).all():  # checked in float32: numpy's float16 arithmetic is slow
         raise ValueError(f"weights must be finite and within float16's range, |w| <= {FLOAT16_MAX:g}")
-    return rounded.astype(np.float32)
+    return rounded
 
 
 @dataclass(frozen=True)
