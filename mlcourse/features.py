@@ -22,7 +22,6 @@ import numpy as np
 
 from mlcourse import approximation as ap
 from mlcourse.mlp import MLP
-from mlcourse.optim import adam_update
 from mlcourse.validation import as_finite_result, as_float_array, as_int, as_number, as_rng
 
 
@@ -89,6 +88,15 @@ def _loss_and_gradients(w, b, v, c, x, y):
     return np.mean(error**2, axis=1), grads
 
 
+def _adam_step(param, grad, m, v, t: int, learning_rate: float, beta1=0.9, beta2=0.999, eps=1e-8) -> None:
+    """:func:`mlcourse.optim.adam_update` on arguments already checked (same arithmetic, no per-step checks)."""
+    m += (1 - beta1) * (grad - m)
+    v += (1 - beta2) * (grad**2 - v)
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    param -= learning_rate * m_hat / (np.sqrt(v_hat) + eps)
+
+
 def train_networks(x, y, nets: Sequence[MLP], *, steps: int = 600, learning_rate: float = 0.02) -> list[MLP]:
     """Train every parameter of 1-k-1 ReLU networks (all of the same width) on ``(x, y)``.
 
@@ -114,9 +122,9 @@ def train_networks(x, y, nets: Sequence[MLP], *, steps: int = 600, learning_rate
             for t in range(1, steps + 1):
                 _, grads = _loss_and_gradients(params["w"], params["b"], params["v"], params["c"], x, y)
                 for name in params:
-                    adam_update(params[name], grads[name], m[name], s[name], t, learning_rate=learning_rate)
+                    _adam_step(params[name], grads[name], m[name], s[name], t, learning_rate)
         as_finite_result(np.concatenate([p.ravel() for p in params.values()]), "training")
-    except ValueError:  # adam_update refuses non-finite gradients
+    except ValueError:  # a non-finite gradient leaves NaN or infinity in the parameters
         raise ValueError("training diverged to NaN or infinity: x, y or learning_rate too large") from None
     return [
         ap.relu_network(params["w"][i], params["b"][i], params["v"][i], float(params["c"][i])) for i in range(len(nets))
