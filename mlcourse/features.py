@@ -22,7 +22,6 @@ import numpy as np
 
 from mlcourse import approximation as ap
 from mlcourse.mlp import MLP
-from mlcourse.optim import adam_update
 from mlcourse.validation import as_finite_result, as_float_array, as_int, as_number, as_rng
 
 
@@ -89,6 +88,15 @@ def _loss_and_gradients(w, b, v, c, x, y):
     return np.mean(error**2, axis=1), grads
 
 
+def _adam_step(param, grad, m, v, t: int, learning_rate: float, beta1=0.9, beta2=0.999, eps=1e-8) -> None:
+    """:func:`mlcourse.optim.adam_update` on arguments already checked (same arithmetic, no per-step checks)."""
+    m += (1 - beta1) * (grad - m)
+    v += (1 - beta2) * (grad**2 - v)
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    param -= learning_rate * m_hat / (np.sqrt(v_hat) + eps)
+
+
 def train_networks(x, y, nets: Sequence[MLP], *, steps: int = 600, learning_rate: float = 0.02) -> list[MLP]:
     """Train every parameter of 1-k-1 ReLU networks (all of the same width) on ``(x, y)``.
 
@@ -106,7 +114,14 @@ def train_networks(x, y, nets: Sequence[MLP], *, steps: int = 600, learning_rate
         raise ValueError(f"x and y must have the same shape, got {x.shape} and {y.shape}")
     steps = as_int(steps, "steps", low=0, high=100_000)
     learning_rate = as_number(learning_rate, "learning_rate", low=0)
-    params = _stack(nets)
+    params = _train(_stack(nets), x, y, steps, learning_rate)
+    return [
+        ap.relu_network(params["w"][i], params["b"][i], params["v"][i], float(params["c"][i])) for i in range(len(nets))
+    ]
+
+
+def _train(params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray, steps: int, learning_rate: float) -> dict:
+    """:func:`train_networks` on stacked, checked parameters; ``params`` change in place and are returned."""
     m = {name: np.zeros_like(p) for name, p in params.items()}
     s = {name: np.zeros_like(p) for name, p in params.items()}
     try:
@@ -114,13 +129,11 @@ def train_networks(x, y, nets: Sequence[MLP], *, steps: int = 600, learning_rate
             for t in range(1, steps + 1):
                 _, grads = _loss_and_gradients(params["w"], params["b"], params["v"], params["c"], x, y)
                 for name in params:
-                    adam_update(params[name], grads[name], m[name], s[name], t, learning_rate=learning_rate)
+                    _adam_step(params[name], grads[name], m[name], s[name], t, learning_rate)
         as_finite_result(np.concatenate([p.ravel() for p in params.values()]), "training")
-    except ValueError:  # adam_update refuses non-finite gradients
+    except ValueError:  # a non-finite gradient leaves NaN or infinity in the parameters
         raise ValueError("training diverged to NaN or infinity: x, y or learning_rate too large") from None
-    return [
-        ap.relu_network(params["w"][i], params["b"][i], params["v"][i], float(params["c"][i])) for i in range(len(nets))
-    ]
+    return params
 
 
 @dataclass(frozen=True)
@@ -156,7 +169,8 @@ def compare_features(
 
     For each width and each of ``n_seeds`` draws of the hidden layer: the random-features fit
     (:func:`mlcourse.approximation.fit_random_relu` on ``n_train`` grid points), then that network
-    trained in full (:func:`train_networks`). Both are measured on a grid of 2001 points.
+    trained in full as by :func:`train_networks` (all widths in one zero-padded batch). Both are
+    measured on a grid of 2001 points.
     """
     f = ap._target(target)
     if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence | np.ndarray) or not len(widths):
@@ -168,11 +182,20 @@ def compare_features(
     rng = as_rng(rng)
     x, x_test = ap.grid(n_train), ap.grid(2001)
     y = f(x)
-    random_rms = np.empty((widths.size, n_seeds))
-    learned_rms = np.empty_like(random_rms)
-    for i, k in enumerate(widths):
-        start = [ap.fit_random_relu(x, y, int(k), rng) for _ in range(n_seeds)]
-        trained = train_networks(x, y, start, steps=steps, learning_rate=learning_rate)
-        random_rms[i] = [ap.rms_error(net, x_test, f) for net in start]
-        learned_rms[i] = [ap.rms_error(net, x_test, f) for net in trained]
+    # All widths train in one batch: each network is padded to the widest with units whose
+    # parameters are all 0. Such a unit outputs 0 and gets zero gradients, so Adam never moves it.
+    starts = [ap.fit_random_relu(x, y, int(k), rng) for k in widths for _ in range(n_seeds)]
+    params = {name: np.zeros((len(starts), int(widths.max()))) for name in "wbv"}
+    for j, net in enumerate(starts):
+        k = net.layer_sizes[1]
+        params["w"][j, :k], params["b"][j, :k] = net.params["W1"][0], net.params["b1"]
+        params["v"][j, :k] = net.params["W2"][:, 0]
+    params["c"] = np.array([net.params["b2"][0] for net in starts])
+    params = _train(params, x, y, steps, learning_rate)
+    trained = [
+        ap.relu_network(params["w"][j, :k], params["b"][j, :k], params["v"][j, :k], float(params["c"][j]))
+        for j, k in enumerate(np.repeat(widths, n_seeds))
+    ]
+    random_rms = np.reshape([ap.rms_error(net, x_test, f) for net in starts], (widths.size, n_seeds))
+    learned_rms = np.reshape([ap.rms_error(net, x_test, f) for net in trained], (widths.size, n_seeds))
     return FeatureComparison(str(target), widths, random_rms, learned_rms)

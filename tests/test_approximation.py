@@ -132,6 +132,25 @@ def test_train_test_errors_interpolate_without_learning_the_curve():
         result.by_set("validation")
 
 
+def test_train_test_errors_are_those_of_fit_random_relu():
+    # train_test_errors writes the fit and the forward pass out; the errors must be those of the
+    # public functions, drawing from the generator in the same order (set, repeat, width).
+    widths = [2, 16]
+    result = ap.train_test_errors(widths, np.random.default_rng(4), n_sets=2, n_repeats=2)
+    rng = np.random.default_rng(4)
+    rng.uniform(size=(2, 12)), rng.standard_normal((2, 12))  # the training sets
+    x_test = ap.grid(1001)
+    for s in range(2):
+        x, y = result.x_train[s], result.y_train[s]
+        for r in range(2):
+            for i, k in enumerate(widths):
+                net = ap.fit_random_relu(x, y, k, rng)
+                train = np.sqrt(np.mean((ap.network_output(net, x) - y) ** 2))
+                test = np.sqrt(np.mean((ap.network_output(net, x_test) - np.sin(x_test)) ** 2))
+                assert result.train_rms[i, s, r] == pytest.approx(train, rel=1e-9, abs=1e-14)
+                assert result.test_rms[i, s, r] == pytest.approx(test, rel=1e-9)
+
+
 def test_one_unit_cannot_interpolate_twelve_noisy_points():
     result = ap.train_test_errors([1], np.random.default_rng(3), n_sets=2, n_repeats=2)
     assert result.interpolating()[0] == 0.0

@@ -87,6 +87,21 @@ def test_learned_features_beat_random_ones_on_average():
         features.compare_features("cosine", [2], np.random.default_rng(0))
 
 
+def test_comparison_batch_of_mixed_widths_trains_each_network_as_alone():
+    # compare_features pads narrow networks with all-zero units to train every width at once;
+    # each result must be the one train_networks gives that network on its own.
+    widths, n_seeds, steps = [1, 3], 2, 50
+    comparison = features.compare_features("sine", widths, np.random.default_rng(5), n_seeds=n_seeds, steps=steps)
+    rng = np.random.default_rng(5)
+    x, x_test = ap.grid(100), ap.grid(2001)
+    for i, k in enumerate(widths):
+        for s in range(n_seeds):
+            start = ap.fit_random_relu(x, np.sin(x), k, rng)
+            (alone,) = features.train_networks(x, np.sin(x), [start], steps=steps)
+            assert comparison.random_rms[i, s] == ap.rms_error(start, x_test, np.sin)
+            assert comparison.learned_rms[i, s] == pytest.approx(ap.rms_error(alone, x_test, np.sin), rel=1e-9)
+
+
 def test_learned_vs_random_figure():
     result = features.compare_features("sine", [2, 4], np.random.default_rng(0), n_seeds=2, steps=50)
     plot = figs.plot_learned_vs_random(result, n_hidden=3)
