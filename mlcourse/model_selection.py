@@ -76,6 +76,10 @@ def cross_validation_error(x, y, degree: int, k: int = 5, *, rng=None, ridge: fl
     k = as_int(k, "k", low=2)
     if k > n:
         raise ValueError(f"k must be <= {n}, the number of points in x: there cannot be more folds; got k = {k}")
+    if k == n and ridge == 0.0 and degree + 1 < n:
+        loo = _leave_one_out_error(x, y, degree)
+        if loo is not None:
+            return loo
     held_out = np.empty_like(y)
     for fold in kfold_indices(n, k, rng):
         rest = np.setdiff1d(np.arange(n), fold)
@@ -107,6 +111,24 @@ def validation_error(x, y, degree: int, n_val: int, *, ridge: float = 0.0) -> np
     cut = x.shape[-1] - n_val
     coefs = regression.fit_polynomial(x[..., :cut], y[..., :cut], degree, ridge=ridge)
     return _mse(regression.predict_polynomial(coefs, x[..., cut:]), y[..., cut:])
+
+
+def _leave_one_out_error(x: np.ndarray, y: np.ndarray, degree: int) -> np.ndarray | float | None:
+    """Leave-one-out MSE of a least-squares fit in one pass, by Allen's PRESS identity.
+
+    The held-out residual of point i is ``e_i / (1 - h_ii)``, with ``e`` the residuals of the fit
+    to all n points and ``h_ii`` the diagonal of the hat matrix ``design @ pinv(design)``: n times
+    fewer fits than the fold loop, same numbers (up to rounding). Returns None when a point has
+    leverage near 1 (removing it would drop the rank), where the identity does not hold.
+    """
+    design = regression.legendre_design(x, degree)  # (..., n, p)
+    with np.errstate(all="ignore"):
+        hat = design @ np.linalg.pinv(design)  # (..., n, n)
+        leverage = np.diagonal(hat, axis1=-2, axis2=-1)
+        if not np.all(leverage < 1 - 1e-6):
+            return None
+        residual = y - (hat @ y[..., None])[..., 0]
+        return _mse(y - residual / (1 - leverage), y)
 
 
 def _data(x, y) -> tuple[np.ndarray, np.ndarray]:

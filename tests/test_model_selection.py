@@ -56,3 +56,21 @@ def test_chapter_6_idea_modules_do_not_import_matplotlib():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_leave_one_out_equals_refitting_without_each_point():
+    # The one-pass leave-one-out must give the numbers of n separate fits, each without one point.
+    xs, ys = regression.sample_data(12, np.random.default_rng(14), noise=0.3, n_sets=4)
+    for degree in (0, 3, 9):
+        held_out = np.empty_like(ys)
+        for i in range(12):
+            rest = np.arange(12) != i
+            coefs = regression.fit_polynomial(xs[:, rest], ys[:, rest], degree)
+            held_out[:, i] = regression.predict_polynomial(coefs, xs[:, i : i + 1])[:, 0]
+        expected = np.mean((held_out - ys) ** 2, axis=-1)
+        np.testing.assert_allclose(ms.cross_validation_error(xs, ys, degree, k=12), expected, rtol=1e-9)
+    # Degree n - 1 (each fit without one point is an interpolant) takes the fold loop instead.
+    x = np.linspace(-1, 1, 6)
+    y = np.sin(3 * x)
+    loop = ms.cross_validation_error(x, y, 5, k=6)
+    assert np.isfinite(loop)
