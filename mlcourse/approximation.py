@@ -316,7 +316,7 @@ def train_test_errors(
     """
     widths = np.array(as_int_tuple(widths, "widths", high=100_000))
     n_train = as_int(n_train, "n_train", low=2, high=1_000_000)
-    noise = as_number(noise, "noise", low=0)
+    noise = as_number(noise, "noise", low=0, high=1e6)  # the squared errors stay finite
     n_sets = as_int(n_sets, "n_sets", low=1, high=1_000)
     n_repeats = as_int(n_repeats, "n_repeats", low=1, high=10_000)
     rng = as_rng(rng)

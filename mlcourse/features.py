@@ -179,6 +179,7 @@ def compare_features(
     n_seeds = as_int(n_seeds, "n_seeds", low=1, high=1_000)
     n_train = as_int(n_train, "n_train", low=2, high=100_000)
     steps = as_int(steps, "steps", low=0, high=100_000)
+    learning_rate = as_number(learning_rate, "learning_rate", low=0)
     rng = as_rng(rng)
     x, x_test = ap.grid(n_train), ap.grid(2001)
     y = f(x)
