@@ -16,7 +16,8 @@ Page weights are absolute (bytes do not depend on the machine): each page < 2 MB
 This is a benchmark, not a test: it never fails on a missed budget, it reports it.
 A measurement is a function returning a ``Section``; add one to ``SECTIONS`` to report more.
 
-Usage: ``make bench`` (or ``python benchmarks/bench.py --runs 3 [--skip-builds]``).
+Usage: ``make bench`` (or ``python benchmarks/bench.py --runs 3 [--skip-builds]``); while working on
+one chapter, ``python benchmarks/bench.py --only notebooks --chapters 04`` times just that one.
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ def empty_notebook_like(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return empty
 
 
-def notebook_section(runs: int) -> Section:
+def notebook_section(runs: int, only: list[str] | None = None) -> Section:
     section = Section(
         "Notebook execution, as a multiple of an empty notebook with the same imports",
         ("chapter s / empty s = ratio", "budget"),
@@ -154,6 +155,8 @@ def notebook_section(runs: int) -> Section:
     )
     total = total_empty = 0.0
     for path in chapters():
+        if only and not any(part in path.name for part in only):
+            continue
         nb = nbformat.read(path, as_version=4)
         empty = empty_notebook_like(nb)
         times: dict[str, list[float]] = {"chapter": [], "empty": []}
@@ -447,6 +450,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--skip-builds", action="store_true", help="skip the book builds (quick run)")
     parser.add_argument("--only", nargs="+", choices=[name for name, _ in SECTIONS], help="measure only these")
+    parser.add_argument("--chapters", nargs="+", metavar="PART", help="time only chapters whose file name has PART")
     args = parser.parse_args()
     chosen = [
         (name, measure)
@@ -456,7 +460,7 @@ def main() -> None:
 
     lines = ["# Benchmark", "", f"Medians of {args.runs} runs on {os.cpu_count()} cores. Never fails: it reports.", ""]
     for _, measure in chosen:
-        section = measure(args.runs)
+        section = measure(args.runs, args.chapters) if measure is notebook_section else measure(args.runs)
         print("\n".join(section.markdown()), flush=True)
         lines += section.markdown()
     out = ROOT / "_build" / "bench.md"
