@@ -243,3 +243,36 @@ def test_one_colour_cycle_drives_the_style_and_explicit_lists():
         ax = fig.add_subplot()
         lines = [ax.plot([0, 1], [0, i])[0] for i in range(3)]
     assert [mpl.colors.to_hex(line.get_color()).upper() for line in lines] == [c.upper() for c in style.CYCLE[:3]]
+
+
+def test_a_redrawn_figure_renders_like_a_fresh_one():
+    # A figure keeps its Agg canvas between renders (a scrubber clears and redraws one figure per
+    # frame), so each frame must come out exactly as the same drawing on a new figure would.
+    def line(fig, slope):
+        fig.add_subplot().plot([0, 1], [0, slope])
+
+    reused = new_figure(3, 2)
+    frames = []
+    for slope in (1, -1, 1):
+        reused.clear()
+        line(reused, slope)
+        frames.append(Plot(reused, "a line").to_png())
+    fresh = []
+    for slope in (1, -1):
+        fig = new_figure(3, 2)
+        line(fig, slope)
+        fresh.append(Plot(fig, "a line").to_png())
+    assert frames == [fresh[0], fresh[1], fresh[0]]
+    assert fresh[0] != fresh[1]
+
+
+def test_tick_labels_made_at_draw_time_are_raised_too():
+    # Ticks are made while drawing; the floor must reach them on every axis, minor ticks included.
+    fig = new_figure(6, 3)
+    ax = fig.add_subplot()
+    ax.set_xscale("log")
+    ax.plot([1, 10, 100], [0, 1, 2])
+    ax.tick_params(which="both", labelsize=6)
+    html = Plot(fig, "a curve").to_html()
+    assert float(re.search(r'data-min-font-pt="([\d.]+)"', html).group(1)) == pytest.approx(8.25)
+    assert {t.get_fontsize() for t in ax.xaxis.get_ticklabels(which="both")} == {6}

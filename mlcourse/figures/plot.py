@@ -85,8 +85,9 @@ def readable_text(fig: Figure, floor_pt: float) -> Iterator[None]:
     ticks: list[tuple[Axes, str, float]] = []
     for ax in fig.get_axes():
         for axis, which in ((ax.xaxis, "x"), (ax.yaxis, "y")):
-            existing = axis.get_major_ticks()[:1] + axis.get_minor_ticks()[:1]
-            size = min((t.label1.get_fontsize() for t in existing), default=floor_pt)
+            # The first major and minor tick (made on demand, one each) carry the axis' label size;
+            # get_major_ticks() would run the locator and make every tick just to read it.
+            size = min(axis.majorTicks[0].label1.get_fontsize(), axis.minorTicks[0].label1.get_fontsize())
             if size < floor_pt:
                 ticks.append((ax, which, size))
                 ax.tick_params(axis=which, which="both", labelsize=floor_pt)
@@ -183,7 +184,9 @@ def _draw_rgb(fig: Figure, dpi: float) -> Image.Image:
     :func:`compact_png` would decode again; the scrubbers render many frames, so one draw straight
     into the palette encoder halves their cost. The figure's own dpi is restored afterwards.
     """
-    canvas = FigureCanvasAgg(fig)  # a Figure made with new_figure() has no canvas that can draw
+    # A Figure made with new_figure() has no canvas that can draw: give it an Agg one, and keep it,
+    # so that redrawing the figure (a scrubber's frames) reuses its renderer and cached text sizes.
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     saved = fig.get_dpi()
     fig.set_dpi(dpi)
     try:
