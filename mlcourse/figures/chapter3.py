@@ -228,6 +228,7 @@ def plot_temperature_sweep(
         left.set_title("Low T sharpens, high T flattens")
         left.legend(loc="upper right")
         right.semilogx(grid, h, color=PALETTE["blue"])
+        right.minorticks_off()  # as in plot_vocab_distribution
         _plain_log_labels(right.xaxis)
         right.axhline(h_max, color=MUTED, linestyle="--", linewidth=1)
         right.text(
@@ -275,6 +276,7 @@ def plot_sampling_convergence(
             ax.semilogx(n, freq[:, i], color=c, linewidth=1.5, label=f"{names[i]} (p = {p[i]:.2g})")
             ax.axhline(p[i], color=c, linestyle="--", linewidth=1)
         ax.set_xlim(1, n_draws)
+        ax.minorticks_off()  # as in plot_vocab_distribution
         _plain_log_labels(ax.xaxis)
         ax.set_ylim(0, 1)
         ax.set_xlabel("number of sampled tokens (log scale)")
