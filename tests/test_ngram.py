@@ -99,6 +99,21 @@ def test_the_report_measures_what_generate_writes_for_each_seed(knobs):
         assert row["known"] == pytest.approx(np.mean([lm.known_word_fraction(x, vocabulary) for x in texts]))
 
 
+@pytest.mark.parametrize("smoothing", [0.0, 0.01])
+@pytest.mark.parametrize("knobs", [(0.0, None, None), (1.0, None, None), (0.4, None, 0.5), (2.0, 3, 0.9)])
+def test_tables_for_all_contexts_at_once_are_the_tables_one_context_at_a_time(smoothing, knobs):
+    # generation_report works out every context's distribution in one batched call; each row
+    # must be exactly what generate() works out for that context alone.
+    model = lm.CharNGram(order=3, smoothing=smoothing).fit("the cat sat on the mat. the dog sat on the log.")
+    t, top_k, top_p = knobs
+    batched = model._all_tables(t, top_k, top_p)
+    assert set(batched) == set(model.counts)
+    for context, entry in batched.items():
+        alone = {}
+        model._continue(context, [0.5], t, top_k, top_p, alone)
+        assert alone[model.context_used(context)] == entry
+
+
 def test_a_unigram_model_ignores_the_prompt():
     model = lm.CharNGram(order=1, smoothing=0.0).fit("aab")
     slow = np.random.default_rng(4)
