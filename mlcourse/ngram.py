@@ -373,6 +373,7 @@ def generation_report(
     vocab_words = set(words(load_corpus())) if vocabulary is None else _word_set(vocabulary)
     report: dict[float, dict[str, float | str]] = {}
     for t in as_float_array(temperatures, "temperatures", ndim=1, low=0.0).tolist():
+        # the arguments checked as generate() checks them (each seed gets its own generator below)
         n, _, t, top_k, top_p = model._generation_args(prompt, length, np.random.default_rng(0), t, **decoding)
         tables = model._all_tables(t, top_k, top_p)  # every context's distribution at t, for all seeds
         texts = [
