@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, NullLocator
 
 from mlcourse.determinism import (
     SUM_ORDERS,
@@ -173,6 +174,8 @@ def plot_three_systems() -> Plot:
         )
         ax.update_datalim([(-1.9, -3.3), (3 * 1.55 + 2 * 0.55 + 0.1, 0.5)])
         ax.autoscale_view()
+        ax.set_xticks([])  # a diagram: no ticks to lay out behind the hidden axes
+        ax.set_yticks([])
     return Plot(
         fig,
         "Diagram with three rows. Deterministic: input x goes through a fixed rule y = 2x + 1 and "
@@ -365,6 +368,10 @@ def plot_near_tie(gaps: Sequence[float], rows: Sequence[tuple[str, Sequence[str]
         colors = [PALETTE["vermillion"] if i == flip else PALETTE["blue"] for i in range(gaps.size)]
         top.bar(np.arange(1, gaps.size + 1), gaps, color=colors)
         top.set_yscale("log")
+        # Plain labels (0.001, 0.01, ...) and no minor ticks: mathtext labels and dozens of minor
+        # ticks are slow to lay out and say nothing more here.
+        top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        top.yaxis.set_minor_locator(NullLocator())
         top.set_xlabel("greedy step (token number)")
         top.set_ylabel("top-1 minus top-2 logit")
         top.set_xlim(0.3, gaps.size + 0.7)
