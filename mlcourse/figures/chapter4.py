@@ -39,6 +39,14 @@ def _show(text: str) -> str:
     return text.replace(" ", "·").replace("\n", "↵")
 
 
+def _fixed_axes(fig: Figure, *, left: float, bottom: float, right: float, top: float) -> Axes:
+    """One axes with fixed margins in inches: much faster to draw than constrained layout, and
+    every frame of a scrubber keeps the same axes."""
+    width, height = fig.get_size_inches()
+    fig.set_layout_engine("none")
+    return fig.add_axes((left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height))
+
+
 def draw_continuations(ax: Axes, continuations: Sequence[str], *, top: int = 8, color: str | None = None) -> None:
     """Horizontal bar chart of the ``top`` most frequent continuations on ``ax``, most frequent on top.
 
@@ -118,7 +126,7 @@ def draw_decoding(
     seed = as_int(seed, "seed", low=0)
     n_samples = as_int(n_samples, "n_samples", low=1)
     runs = sample_continuations(lm, prompt, length, temperature, range(seed, seed + n_samples))
-    ax = fig.add_subplot()
+    ax = _fixed_axes(fig, left=0.35 + 0.09 * (length + 2), bottom=0.6, right=0.15, top=0.42)
     color = PALETTE["vermillion"] if temperature == 0 else PALETTE["blue"]
     draw_continuations(ax, runs, color=color)
     distinct = len(set(runs))
