@@ -39,12 +39,29 @@ def _show(text: str) -> str:
     return text.replace(" ", "·").replace("\n", "↵")
 
 
-def _fixed_axes(fig: Figure, *, left: float, bottom: float, right: float, top: float) -> Axes:
-    """One axes with fixed margins in inches: much faster to draw than constrained layout, and
-    every frame of a scrubber keeps the same axes."""
+def _fixed_axes_row(
+    fig: Figure, ratios: Sequence[float], *, left: float, gap: float, right: float, bottom: float, top: float
+) -> list[Axes]:
+    """Axes side by side (widths in ``ratios``) with fixed margins and gaps, in inches.
+
+    Much faster to draw than constrained layout, which measures every label again at each draw;
+    the margins are sized for the labels these figures have, and a scrubber's frames keep the
+    same axes.
+    """
     width, height = fig.get_size_inches()
     fig.set_layout_engine("none")
-    return fig.add_axes((left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height))
+    free = width - left - right - gap * (len(ratios) - 1)
+    axes, x = [], left
+    for ratio in ratios:
+        w = free * ratio / sum(ratios)
+        axes.append(fig.add_axes((x / width, bottom / height, w / width, 1 - (bottom + top) / height)))
+        x += w + gap
+    return axes
+
+
+def _fixed_axes(fig: Figure, *, left: float, bottom: float, right: float, top: float) -> Axes:
+    """One axes with fixed margins in inches (see :func:`_fixed_axes_row`)."""
+    return _fixed_axes_row(fig, [1.0], left=left, gap=0.0, right=right, bottom=bottom, top=top)[0]
 
 
 def draw_continuations(ax: Axes, continuations: Sequence[str], *, top: int = 8, color: str | None = None) -> None:
@@ -94,7 +111,8 @@ def plot_decoding_spread(
     n_warm, n_greedy = len(set(warm)), len(set(greedy))
     fig = new_figure(9, 3.8)
     with styled():
-        left, right = fig.subplots(1, 2, width_ratios=[3, 2])
+        label = 0.35 + 0.09 * (length + 2)  # room for the quoted continuations
+        left, right = _fixed_axes_row(fig, [3, 2], left=label, gap=label + 0.3, right=0.15, bottom=0.62, top=0.65)
         draw_continuations(left, warm, color=PALETTE["blue"])
         left.set_title(f"T = {temperature:g}: {n_warm} different continuations")
         draw_continuations(right, greedy, color=PALETTE["vermillion"])
@@ -226,7 +244,7 @@ def plot_summation_orders(values) -> Plot:
 
 def draw_sample_fits(fig: Figure, fits: np.ndarray, samples: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
     """Left: each sample's points and fitted line over the true line. Right: the (w, b) estimates."""
-    left, right = fig.subplots(1, 2)
+    left, right = _fixed_axes_row(fig, [1, 1], left=0.75, gap=1.0, right=0.15, bottom=0.62, top=0.4)
     grid = np.linspace(0.0, 5.0, 2)
     colors = [c for name, c in PALETTE.items() if name != "yellow"]  # yellow is faint on white
     for i, ((x, y), (w, b)) in enumerate(zip(samples, fits, strict=True)):
@@ -370,7 +388,10 @@ def plot_near_tie(gaps: Sequence[float], rows: Sequence[tuple[str, Sequence[str]
     rows = list(rows)
     fig = new_figure(9, 4.4)
     with styled():
-        top, bottom = fig.subplots(2, 1, height_ratios=[2.2, 1])
+        # fixed margins (inches, see _fixed_axes_row): the gap chart over the two rows of tokens
+        fig.set_layout_engine("none")
+        top = fig.add_axes((1.5 / 9, 1.7 / 4.4, 7.35 / 9, 2.3 / 4.4))
+        bottom = fig.add_axes((1.5 / 9, 0.05 / 4.4, 7.35 / 9, 0.9 / 4.4))
         shown = draw_token_rows(bottom, rows)
         flip = shown["first_difference"][1] if len(rows) > 1 else None
         colors = [PALETTE["vermillion"] if i == flip else PALETTE["blue"] for i in range(gaps.size)]
