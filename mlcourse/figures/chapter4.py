@@ -183,7 +183,7 @@ def plot_three_systems() -> Plot:
     ]
     fig = new_figure(8.5, 4.6)
     with styled():
-        ax = fig.add_subplot()
+        ax = _fixed_axes(fig, left=0.05, bottom=0.05, right=0.05, top=0.05)  # a diagram: no labels around it
         for i, (name, labels) in enumerate(rows):
             y = -1.05 * i
             draw_flow(ax, labels, y=y, highlight=[1], box_width=1.55, box_height=0.72, gap=0.55, fontsize=10)
