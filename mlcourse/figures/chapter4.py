@@ -39,15 +39,11 @@ def _show(text: str) -> str:
     return text.replace(" ", "·").replace("\n", "↵")
 
 
-def _fixed_axes_row(
-    fig: Figure, ratios: Sequence[float], *, left: float, gap: float, right: float, bottom: float, top: float
+def _fixed_axes(
+    fig: Figure, ratios: Sequence[float], *, left: float, gap: float = 0.0, right: float, bottom: float, top: float
 ) -> list[Axes]:
-    """Axes side by side (widths in ``ratios``) with fixed margins and gaps, in inches.
-
-    Much faster to draw than constrained layout, which measures every label again at each draw;
-    the margins are sized for the labels these figures have, and a scrubber's frames keep the
-    same axes.
-    """
+    """Axes side by side (widths in ``ratios``), with fixed margins and gaps in inches: much faster
+    to draw than constrained layout, which measures every label again; scrubber frames stay put."""
     width, height = fig.get_size_inches()
     fig.set_layout_engine("none")
     free = width - left - right - gap * (len(ratios) - 1)
@@ -57,11 +53,6 @@ def _fixed_axes_row(
         axes.append(fig.add_axes((x / width, bottom / height, w / width, 1 - (bottom + top) / height)))
         x += w + gap
     return axes
-
-
-def _fixed_axes(fig: Figure, *, left: float, bottom: float, right: float, top: float) -> Axes:
-    """One axes with fixed margins in inches (see :func:`_fixed_axes_row`)."""
-    return _fixed_axes_row(fig, [1.0], left=left, gap=0.0, right=right, bottom=bottom, top=top)[0]
 
 
 def draw_continuations(ax: Axes, continuations: Sequence[str], *, top: int = 8, color: str | None = None) -> None:
@@ -112,7 +103,7 @@ def plot_decoding_spread(
     fig = new_figure(9, 3.8)
     with styled():
         label = 0.35 + 0.09 * (length + 2)  # room for the quoted continuations
-        left, right = _fixed_axes_row(fig, [3, 2], left=label, gap=label + 0.3, right=0.15, bottom=0.62, top=0.65)
+        left, right = _fixed_axes(fig, [3, 2], left=label, gap=label + 0.3, right=0.15, bottom=0.62, top=0.65)
         draw_continuations(left, warm, color=PALETTE["blue"])
         left.set_title(f"T = {temperature:g}: {n_warm} different continuations")
         draw_continuations(right, greedy, color=PALETTE["vermillion"])
@@ -144,7 +135,7 @@ def draw_decoding(
     seed = as_int(seed, "seed", low=0)
     n_samples = as_int(n_samples, "n_samples", low=1)
     runs = sample_continuations(lm, prompt, length, temperature, range(seed, seed + n_samples))
-    ax = _fixed_axes(fig, left=0.35 + 0.09 * (length + 2), bottom=0.6, right=0.15, top=0.42)
+    (ax,) = _fixed_axes(fig, [1], left=0.35 + 0.09 * (length + 2), bottom=0.6, right=0.15, top=0.42)
     color = PALETTE["vermillion"] if temperature == 0 else PALETTE["blue"]
     draw_continuations(ax, runs, color=color)
     distinct = len(set(runs))
@@ -183,7 +174,7 @@ def plot_three_systems() -> Plot:
     ]
     fig = new_figure(8.5, 4.6)
     with styled():
-        ax = _fixed_axes(fig, left=0.05, bottom=0.05, right=0.05, top=0.05)  # a diagram: no labels around it
+        (ax,) = _fixed_axes(fig, [1], left=0.05, bottom=0.05, right=0.05, top=0.05)  # a diagram: no labels around it
         for i, (name, labels) in enumerate(rows):
             y = -1.05 * i
             draw_flow(ax, labels, y=y, highlight=[1], box_width=1.55, box_height=0.72, gap=0.55, fontsize=10)
@@ -244,7 +235,7 @@ def plot_summation_orders(values) -> Plot:
 
 def draw_sample_fits(fig: Figure, fits: np.ndarray, samples: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
     """Left: each sample's points and fitted line over the true line. Right: the (w, b) estimates."""
-    left, right = _fixed_axes_row(fig, [1, 1], left=0.75, gap=1.0, right=0.15, bottom=0.62, top=0.4)
+    left, right = _fixed_axes(fig, [1, 1], left=0.75, gap=1.0, right=0.15, bottom=0.62, top=0.4)
     grid = np.linspace(0.0, 5.0, 2)
     colors = [c for name, c in PALETTE.items() if name != "yellow"]  # yellow is faint on white
     for i, ((x, y), (w, b)) in enumerate(zip(samples, fits, strict=True)):
@@ -388,7 +379,7 @@ def plot_near_tie(gaps: Sequence[float], rows: Sequence[tuple[str, Sequence[str]
     rows = list(rows)
     fig = new_figure(9, 4.4)
     with styled():
-        # fixed margins (inches, see _fixed_axes_row): the gap chart over the two rows of tokens
+        # fixed margins (inches, see _fixed_axes): the gap chart over the two rows of tokens
         fig.set_layout_engine("none")
         top = fig.add_axes((1.5 / 9, 1.7 / 4.4, 7.35 / 9, 2.3 / 4.4))
         bottom = fig.add_axes((1.5 / 9, 0.05 / 4.4, 7.35 / 9, 0.9 / 4.4))
