@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 
 from mlcourse.datasets import two_moons
-from mlcourse.losses import cross_entropy
-from mlcourse.mlp import MLP, check_layer_sizes, forward_with_inputs
+from mlcourse.losses import _mean_cross_entropy
+from mlcourse.mlp import MLP, _forward_with_inputs, check_layer_sizes, check_params, forward_with_inputs
 from mlcourse.optim import make_optimizer
 from mlcourse.validation import as_bool, as_int, as_number, as_rng
 
@@ -132,18 +132,19 @@ def train(
     steps = 0
 
     def record(epoch: int) -> None:
-        logits = model.forward(X)
-        val_logits = model.forward(X_val) if has_val else None
+        logits = _forward_with_inputs(model.params, X, model.activation)[0]
+        val_logits = _forward_with_inputs(model.params, X_val, model.activation)[0] if has_val else None
         history.epoch.append(epoch)
         history.step.append(steps)
-        history.train_loss.append(cross_entropy(logits, y))
+        history.train_loss.append(_mean_cross_entropy(logits, y))
         history.train_accuracy.append(float(np.mean(np.argmax(logits, axis=1) == y)))
         if has_val:
-            history.val_loss.append(cross_entropy(val_logits, y_val))
+            history.val_loss.append(_mean_cross_entropy(val_logits, y_val))
             history.val_accuracy.append(float(np.mean(np.argmax(val_logits, axis=1) == y_val)))
         if keep_params:
             history.params.append({k: v.copy() for k, v in model.params.items()})
 
+    check_params(model.params)  # once: the inner steps below trust the parameters they update
     record(0)
     try:
         for epoch in range(1, epochs + 1):
@@ -151,13 +152,14 @@ def train(
             for start in range(0, len(X), batch_size):
                 batch = order[start : start + batch_size]
                 with np.errstate(over="raise", invalid="raise"):  # overflow: the learning rate is far too large
-                    _, grads = model._loss_and_grads(X[batch], y[batch])
+                    _, grads = model._logits_and_grads(X[batch], y[batch])  # forward, loss gradient, backward
                     opt._update(model.params, grads)
                     if not np.isfinite(sum(float(p.sum()) for p in model.params.values())):
                         raise FloatingPointError("the parameters are no longer finite")
                 steps += 1
                 if target_accuracy is not None:
-                    history.val_accuracy_by_step.append(model.accuracy(X_val, y_val))
+                    val_predictions = np.argmax(_forward_with_inputs(model.params, X_val, model.activation)[0], axis=1)
+                    history.val_accuracy_by_step.append(float(np.mean(val_predictions == y_val)))
                     if history.val_accuracy_by_step[-1] >= target_accuracy:
                         history.steps_to_target = steps
                         record(epoch)
@@ -226,6 +228,7 @@ def numerical_gradients(model: MLP, X, y, *, eps: float = 1e-5) -> dict[str, np.
     X = model._check_X(X)
     y = model._check_y(y, len(X))
     eps = as_number(eps, "eps", low=1e-12, high=1.0)
+    check_params(model.params)  # once: model.loss's checks would cost more than its forward pass
     grads = {}
     for name, p in model.params.items():
         g = np.zeros_like(p)
@@ -233,9 +236,9 @@ def numerical_gradients(model: MLP, X, y, *, eps: float = 1e-5) -> dict[str, np.
             saved = p[idx]
             try:
                 p[idx] = saved + eps
-                plus = model.loss(X, y)
+                plus = _mean_cross_entropy(_forward_with_inputs(model.params, X, model.activation)[0], y)
                 p[idx] = saved - eps
-                minus = model.loss(X, y)
+                minus = _mean_cross_entropy(_forward_with_inputs(model.params, X, model.activation)[0], y)
             finally:
                 p[idx] = saved  # leave the model as it was
             g[idx] = (plus - minus) / (2 * eps)
