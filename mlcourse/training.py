@@ -2,7 +2,8 @@
 
 - :func:`train` is the training loop (epochs of shuffled mini-batches: forward pass, loss,
   backward pass, update) and returns a :class:`History`;
-- :func:`gradient_check` compares the backprop gradients with finite differences;
+- :func:`gradient_check` compares the backprop gradients with finite differences (defined in
+  :mod:`mlcourse.gradient_check`, importable from here);
 - :func:`training_memory`, :func:`inference_memory` and :func:`matmul_flops` count the bytes
   and floating-point operations of one training step and one inference pass;
 - :func:`learning_rate_run` and :func:`describe_learning_rate` are the learning-rate demo of
@@ -16,13 +17,14 @@ from __future__ import annotations
 import functools
 import itertools
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from mlcourse.datasets import two_moons
+from mlcourse.gradient_check import gradient_check, numerical_gradients, relative_error  # noqa: F401 (re-exported)
 from mlcourse.losses import _mean_cross_entropy
 from mlcourse.mlp import MLP, _forward_with_inputs, check_layer_sizes, check_params, forward_with_inputs
 from mlcourse.optim import make_optimizer
@@ -208,105 +210,6 @@ def _learning_rate_run(learning_rate: float) -> History:
 def learning_rate_run(learning_rate: float) -> History:
     """Train the :data:`LR_DEMO` network with ``learning_rate`` (plain SGD); cached by learning rate."""
     return _learning_rate_run(as_number(learning_rate, "learning_rate", low=0.0))
-
-
-# --------------------------------------------------------------------------- gradient check
-
-
-def numerical_gradients(model: MLP, X, y, *, eps: float = 1e-5) -> dict[str, np.ndarray]:
-    """Central finite differences ``(L(θ + ε) - L(θ - ε)) / 2ε``, one parameter entry at a time.
-
-    Costs two forward passes per parameter: fine for checking a small network, hopeless for
-    training a large one (which is why backpropagation exists).
-
-    Returns
-    -------
-    dict of str to numpy.ndarray
-        Same keys and shapes as ``model.params``.
-    """
-    model = _check_model(model)
-    X = model._check_X(X)
-    y = model._check_y(y, len(X))
-    eps = as_number(eps, "eps", low=1e-12, high=1.0)
-    check_params(model.params)  # once: model.loss's checks would cost more than its forward pass
-    grads = {}
-    for name, p in model.params.items():
-        g = np.zeros_like(p)
-        for idx in np.ndindex(p.shape):
-            saved = p[idx]
-            try:
-                p[idx] = saved + eps
-                plus = _mean_cross_entropy(_forward_with_inputs(model.params, X, model.activation)[0], y)
-                p[idx] = saved - eps
-                minus = _mean_cross_entropy(_forward_with_inputs(model.params, X, model.activation)[0], y)
-            finally:
-                p[idx] = saved  # leave the model as it was
-            g[idx] = (plus - minus) / (2 * eps)
-        grads[name] = g
-    return grads
-
-
-def relative_error(a, b) -> float:
-    """``||a - b|| / (||a|| + ||b||)`` (Euclidean norms); 0 when both are zero, NaN if either is non-finite."""
-    a, b = _real_array(a, "a"), _real_array(b, "b")
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
-    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
-        return float("nan")
-    scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
-    if scale == 0.0:
-        return 0.0
-    a, b = a / scale, b / scale  # the ratio is scale-free; this keeps the norms of 1e300s finite
-    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
-
-
-def _real_array(value, name: str) -> np.ndarray:
-    """A float array of real numbers, NaN and infinity allowed (relative_error reports them as NaN)."""
-    if isinstance(value, (str, bytes, bytearray, np.ma.MaskedArray)):
-        raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}")
-    try:
-        array = np.asarray(value)
-    except ValueError:
-        raise TypeError(f"{name} must be a rectangular array of numbers, got a ragged sequence") from None
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be real numbers, got dtype {array.dtype}")
-    return array.astype(float)
-
-
-def gradient_check(model: MLP, X, y, *, grads: Mapping[str, np.ndarray] | None = None, eps: float = 1e-5) -> float:
-    """Largest relative error between analytic and finite-difference gradients.
-
-    Parameters
-    ----------
-    model : MLP
-    X : array_like, shape (n, n_features)
-    y : array_like of int, shape (n,)
-        A (small) batch to check on.
-    grads : dict, optional
-        The gradients to check; default ``model.loss_and_grads(X, y)[1]`` (backpropagation).
-    eps : float, default 1e-5
-        Finite-difference step.
-
-    Returns
-    -------
-    float
-        The largest :func:`relative_error` over parameter arrays (analytic vs numerical). In
-        float64 a correct backward pass gives about 1e-9 or less; a bug gives 1e-2 or more.
-        A non-finite gradient (NaN or infinity) gives ``inf``, never a small number.
-    """
-    model = _check_model(model)
-    if grads is None:
-        grads = model.loss_and_grads(X, y)[1]
-    if not isinstance(grads, Mapping) or set(grads) != set(model.params):
-        raise ValueError(f"grads must be a dict with the keys {sorted(model.params)}")
-    for name, g in grads.items():
-        if np.shape(g) != model.params[name].shape:
-            raise ValueError(f"grads[{name!r}] has shape {np.shape(g)}, expected {model.params[name].shape}")
-    numeric = numerical_gradients(model, X, y, eps=eps)
-    errors = np.array([relative_error(grads[name], numeric[name]) for name in model.params])
-    if not np.all(np.isfinite(errors)):
-        return float("inf")  # a NaN or infinite gradient is never "correct"
-    return float(np.max(errors))
 
 
 # --------------------------------------------------------------------------- cost of training vs inference

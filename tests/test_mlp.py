@@ -6,7 +6,7 @@ from scipy.optimize import approx_fprime
 from scipy.special import log_softmax as sp_log_softmax
 from scipy.special import softmax as sp_softmax
 
-from mlcourse import datasets, mlp, model, optim, training
+from mlcourse import datasets, gradient_check, mlp, model, optim, training
 from mlcourse.exercises import chapter5 as ex
 from mlcourse.figures import chapter5 as figs
 
@@ -183,6 +183,23 @@ def test_numerical_gradients_agree_with_scipy():
     np.testing.assert_allclose(ours, reference, atol=1e-6)
     # the check leaves the parameters as they were
     np.testing.assert_array_equal(np.concatenate([net.params[k].ravel() for k in names]), theta0)
+
+
+@pytest.mark.parametrize(("sizes", "activation"), [((3, 5, 2), "tanh"), ((2, 12, 12, 3), "relu")])
+def test_numerical_gradients_nudge_one_entry_at_a_time(sizes, activation):
+    """The batched passes (W2 of 2-12-12-3 has 144 entries: more than one chunk) give each entry's
+    central difference, computed here one entry at a time with the model's own loss."""
+    net = randomise_biases(mlp.MLP(sizes, rng(4), activation=activation))
+    X, y = small_batch(sizes, seed=5)
+    ours = training.numerical_gradients(net, X, y, eps=1e-5)
+    assert net.params["W2"].size > gradient_check.CHUNK or sizes[1] == 5
+    for name, p in net.params.items():
+        for idx in np.ndindex(p.shape):
+            plus, minus = net.copy(), net.copy()
+            plus.params[name][idx] += 1e-5
+            minus.params[name][idx] -= 1e-5
+            expected = (plus.loss(X, y) - minus.loss(X, y)) / 2e-5
+            assert ours[name][idx] == pytest.approx(expected, abs=1e-9)
 
 
 def test_a_broken_gradient_is_detected():
