@@ -6,15 +6,14 @@
   :mod:`mlcourse.gradient_check`, importable from here);
 - :func:`training_memory`, :func:`inference_memory` and :func:`matmul_flops` count the bytes
   and floating-point operations of one training step and one inference pass;
-- :func:`learning_rate_run` and :func:`describe_learning_rate` are the learning-rate demo of
-  chapter 5.
+- :func:`learning_rate_run`, :func:`learning_rate_runs` and :func:`describe_learning_rate` are
+  the learning-rate demo of chapter 5.
 
 The model is :class:`mlcourse.mlp.MLP`; the optimizers are in :mod:`mlcourse.optim`.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import time
 from collections.abc import Callable, Sequence
@@ -28,7 +27,7 @@ from mlcourse.gradient_check import gradient_check, numerical_gradients, relativ
 from mlcourse.losses import _mean_cross_entropy
 from mlcourse.mlp import MLP, _forward_with_inputs, check_layer_sizes, check_params, forward_with_inputs
 from mlcourse.optim import make_optimizer
-from mlcourse.validation import as_bool, as_int, as_number, as_rng
+from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng
 
 
 @dataclass
@@ -196,20 +195,107 @@ def describe_learning_rate(history: History) -> str:
 
 #: The learning-rate demo: 2-16-2 network on 200 moons, 25 epochs of batches of 20 (250 updates).
 LR_DEMO = {"layer_sizes": (2, 16, 2), "n": 200, "epochs": 25, "batch_size": 20, "seed": 0}
+_LR_RUNS: dict[float, History] = {}  # the demo's runs so far, by learning rate
 
 
-@functools.lru_cache(maxsize=64)
-def _learning_rate_run(learning_rate: float) -> History:
-    rng = np.random.default_rng(LR_DEMO["seed"])
-    X, y = two_moons(LR_DEMO["n"], rng, noise=0.15)
-    net = MLP(LR_DEMO["layer_sizes"], rng)
-    epochs, batch_size = LR_DEMO["epochs"], LR_DEMO["batch_size"]
-    return train(net, X, y, rng=rng, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate)
+def learning_rate_runs(learning_rates: Sequence[float]) -> dict[float, History]:
+    """Train the :data:`LR_DEMO` network with each learning rate (plain SGD); cached by learning rate.
+
+    Every run starts from the same network and sees the same batches in the same order (the demo's
+    one seed): the runs differ only in their step size, so the new ones train side by side, in one
+    loop whose parameter arrays have a leading axis of copies, one per rate.
+
+    Parameters
+    ----------
+    learning_rates : sequence of float, shape (k,)
+        Step sizes, each > 0 and finite.
+
+    Returns
+    -------
+    dict of float to History
+        One run per learning rate: exactly the :class:`History` that :func:`train` records with
+        that rate (the same floats, and ``diverged`` where train's run stops).
+    """
+    rates = as_float_array(learning_rates, "learning_rates", ndim=1, allow_empty=True, low=0.0).tolist()
+    for lr in rates:
+        make_optimizer("sgd", lr)  # refuses 0, as train does
+    new = [lr for lr in dict.fromkeys(rates) if lr not in _LR_RUNS]
+    if len(_LR_RUNS) + len(new) > 256:
+        _LR_RUNS.clear()  # a bound on the cache's memory
+    if len(new) == 1:  # one run: train's own loop is quicker than a stack of one
+        rng = np.random.default_rng(LR_DEMO["seed"])
+        X, y = two_moons(LR_DEMO["n"], rng, noise=0.15)
+        net = MLP(LR_DEMO["layer_sizes"], rng)
+        batches = {"epochs": LR_DEMO["epochs"], "batch_size": LR_DEMO["batch_size"]}
+        _LR_RUNS[new[0]] = train(net, X, y, rng=rng, learning_rate=new[0], **batches)
+    elif new:
+        _LR_RUNS.update(zip(new, _side_by_side(np.array(new)), strict=True))
+    return {lr: _LR_RUNS[lr] for lr in rates}
 
 
 def learning_rate_run(learning_rate: float) -> History:
     """Train the :data:`LR_DEMO` network with ``learning_rate`` (plain SGD); cached by learning rate."""
-    return _learning_rate_run(as_number(learning_rate, "learning_rate", low=0.0))
+    learning_rate = as_number(learning_rate, "learning_rate", low=0.0)
+    return learning_rate_runs([learning_rate])[learning_rate]
+
+
+def _side_by_side(rates: np.ndarray) -> list[History]:
+    """:func:`train`'s loop on the :data:`LR_DEMO` task for every rate at once (copy ``i`` steps by ``rates[i]``)."""
+    rng = np.random.default_rng(LR_DEMO["seed"])
+    X, y = two_moons(LR_DEMO["n"], rng, noise=0.15)
+    net = MLP(LR_DEMO["layer_sizes"], rng)
+    copies = len(rates)  # b{i} is stored (copies, 1, n_out): it broadcasts over a batch's rows
+    params = {k: np.repeat(v[None] if k[0] == "W" else v[None, None], copies, axis=0) for k, v in net.params.items()}
+    histories, running, steps = [History() for _ in rates], np.ones(copies, dtype=bool), 0
+
+    def stop(finite: np.ndarray) -> None:  # where train raises FloatingPointError: the curves end there
+        for i in np.flatnonzero(running & ~finite):
+            histories[i].diverged = True
+        running[:] &= finite
+
+    def record(epoch: int) -> None:
+        logits = _stacked_forward(params, X)[0]
+        stop(np.isfinite(logits.reshape(copies, -1).sum(axis=1)))
+        for i in np.flatnonzero(running):
+            history = histories[i]
+            history.epoch.append(epoch)
+            history.step.append(steps)
+            history.train_loss.append(_mean_cross_entropy(logits[i], y))
+            history.train_accuracy.append(float(np.mean(np.argmax(logits[i], axis=1) == y)))
+
+    record(0)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging copy overflows; stop() ends its run
+        for epoch in range(1, LR_DEMO["epochs"] + 1):
+            order = rng.permutation(len(X))
+            for start in range(0, len(X), LR_DEMO["batch_size"]):
+                batch = order[start : start + LR_DEMO["batch_size"]]
+                logits, inputs = _stacked_forward(params, X[batch])
+                dz = np.exp(logits - np.max(logits, axis=-1, keepdims=True))
+                dz /= np.sum(dz, axis=-1, keepdims=True)
+                dz[:, np.arange(len(batch)), y[batch]] -= 1.0
+                dz = dz / len(batch)  # mlp.logit_gradient of every copy
+                for i in range(len(inputs), 0, -1):  # mlp.backward, and the update, of every copy
+                    h = inputs[i - 1]
+                    grad_W, grad_b = np.swapaxes(h, -1, -2) @ dz, dz.sum(axis=-2, keepdims=True)
+                    if i > 1:
+                        dz = (dz @ np.swapaxes(params[f"W{i}"], -1, -2)) * (1.0 - h**2)
+                    params[f"W{i}"] -= rates[:, None, None] * grad_W
+                    params[f"b{i}"] -= rates[:, None, None] * grad_b
+                total = sum(p.reshape(copies, -1).sum(axis=1) for p in params.values())
+                stop(np.isfinite(logits.reshape(copies, -1).sum(axis=1)) & np.isfinite(total))
+                steps += 1
+            record(epoch)
+    return histories
+
+
+def _stacked_forward(params: dict[str, np.ndarray], X: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """mlp.forward_with_inputs (tanh) of every copy of a network stacked on a leading axis."""
+    n_layers, inputs, h = len(params) // 2, [], X
+    for i in range(1, n_layers + 1):
+        inputs.append(h)
+        z = h @ params[f"W{i}"] + params[f"b{i}"]
+        h = z if i == n_layers else np.tanh(z)
+    return h, inputs
 
 
 # --------------------------------------------------------------------------- cost of training vs inference

@@ -307,6 +307,30 @@ def test_a_huge_learning_rate_is_reported_as_divergence_without_warnings():
     assert training.describe_learning_rate(h) == "diverges"
 
 
+def test_learning_rate_runs_side_by_side_are_train_runs():
+    """The batched demo gives, rate by rate, the very History train records (also where one diverges)."""
+    demo = training.LR_DEMO
+    rates = [0.001, 1.0, 3.0, 10.0, 1e307]
+    training._LR_RUNS.clear()
+    runs = training.learning_rate_runs(rates)
+    assert list(runs) == rates
+    for lr in rates:
+        r = rng(demo["seed"])
+        X, y = datasets.two_moons(demo["n"], r, noise=0.15)
+        net = mlp.MLP(demo["layer_sizes"], r)
+        expected = training.train(
+            net, X, y, rng=r, epochs=demo["epochs"], batch_size=demo["batch_size"], learning_rate=lr
+        )
+        assert runs[lr] == expected
+    assert runs[1e307].diverged and not runs[3.0].diverged and len(runs[3.0].train_loss) == demo["epochs"] + 1
+    assert training.learning_rate_run(3.0) is runs[3.0]  # cached
+    assert training.learning_rate_runs([]) == {}
+    with pytest.raises(ValueError, match="learning_rate"):
+        training.learning_rate_runs([0.5, 0.0])
+    with pytest.raises(TypeError, match="learning_rates"):
+        training.learning_rate_runs("0.5")
+
+
 def test_describe_learning_rate_on_hand_made_histories():
     def hist(losses):
         return training.History(epoch=list(range(len(losses))), train_loss=list(losses))
