@@ -67,8 +67,10 @@ def plot_datasets(named: Sequence[tuple[str, np.ndarray, np.ndarray]]) -> Plot:
     if not named:
         raise ValueError("named must hold at least one (title, X, y) data set")
     fig = new_figure(3.2 * len(named), 3.2)
+    fig.set_layout_engine("none")  # fixed margins: constrained layout would cost a third of the render
+    margins = {"left": 0.6 / (3.2 * len(named)), "right": 0.995, "bottom": 0.155, "top": 0.92, "wspace": 0.3}
     with styled():
-        axes = fig.subplots(1, len(named), squeeze=False)[0]
+        axes = fig.subplots(1, len(named), squeeze=False, gridspec_kw=margins)[0]
         for ax, (title, X, y) in zip(axes, named, strict=True):
             draw_points(ax, X, y, size=10)
             ax.set_title(title)
@@ -116,8 +118,10 @@ def plot_training_curves(history: History, *, title: str = "") -> Plot:
     if not history.val_loss:
         raise ValueError("history has no validation curve: train with X_val and y_val")
     fig = new_figure(9, 3.4)
+    fig.set_layout_engine("none")  # fixed margins: constrained layout would cost a third of the render
+    margins = {"left": 0.065, "right": 0.995, "bottom": 0.145, "top": 0.86 if title else 0.985, "wspace": 0.165}
     with styled():
-        left, right = fig.subplots(1, 2)
+        left, right = fig.subplots(1, 2, gridspec_kw=margins)
         left.plot(history.epoch, history.train_loss, color=PALETTE["blue"], label="training loss")
         left.plot(history.epoch, history.val_loss, color=PALETTE["orange"], linestyle="--", label="validation loss")
         left.set_xlabel("epoch")
