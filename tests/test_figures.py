@@ -6,9 +6,10 @@ import re
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from mlcourse.figures import Plot, diagrams, new_figure, style
-from mlcourse.figures.plot import min_font_pt
+from mlcourse.figures.plot import fixed_axes, min_font_pt
 from mlcourse.figures.scrubber import frame_label, player, scrubber
 
 
@@ -276,3 +277,14 @@ def test_tick_labels_made_at_draw_time_are_raised_too():
     html = Plot(fig, "a curve").to_html()
     assert float(re.search(r'data-min-font-pt="([\d.]+)"', html).group(1)) == pytest.approx(8.25)
     assert {t.get_fontsize() for t in ax.xaxis.get_ticklabels(which="both")} == {6}
+
+
+def test_fixed_axes_place_axes_by_inches_and_turn_layout_off():
+    fig = new_figure(8, 4)
+    left, right = fixed_axes(fig, [3, 1], left=1.0, right=0.5, bottom=0.5, top=0.5, gap=0.5)
+    assert not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)  # a placeholder that does nothing
+    # 8 - 1 - 0.5 - 0.5 = 6 inches shared 3:1 -> 4.5 and 1.5 inches wide, 3 inches tall
+    np.testing.assert_allclose(left.get_position().bounds, (1 / 8, 0.5 / 4, 4.5 / 8, 3 / 4))
+    np.testing.assert_allclose(right.get_position().bounds, (6 / 8, 0.5 / 4, 1.5 / 8, 3 / 4))
+    with pytest.raises(ValueError, match="no room"):
+        fixed_axes(new_figure(2, 2), left=1.5, right=0.6, bottom=0.1, top=0.1)

@@ -28,7 +28,7 @@ from mlcourse.determinism import (
     ulps_from,
 )
 from mlcourse.figures.diagrams import draw_flow
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.near_ties import first_difference
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
@@ -37,22 +37,6 @@ from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 def _show(text: str) -> str:
     """A continuation made visible on a plot: spaces as '·', newlines as '↵'."""
     return text.replace(" ", "·").replace("\n", "↵")
-
-
-def _fixed_axes(
-    fig: Figure, ratios: Sequence[float], *, left: float, gap: float = 0.0, right: float, bottom: float, top: float
-) -> list[Axes]:
-    """Axes side by side (widths in ``ratios``), with fixed margins and gaps in inches: much faster
-    to draw than constrained layout, which measures every label again; scrubber frames stay put."""
-    width, height = fig.get_size_inches()
-    fig.set_layout_engine("none")
-    free = width - left - right - gap * (len(ratios) - 1)
-    axes, x = [], left
-    for ratio in ratios:
-        w = free * ratio / sum(ratios)
-        axes.append(fig.add_axes((x / width, bottom / height, w / width, 1 - (bottom + top) / height)))
-        x += w + gap
-    return axes
 
 
 def draw_continuations(ax: Axes, continuations: Sequence[str], *, top: int = 8, color: str | None = None) -> None:
@@ -103,7 +87,7 @@ def plot_decoding_spread(
     fig = new_figure(9, 3.8)
     with styled():
         label = 0.35 + 0.09 * (length + 2)  # room for the quoted continuations
-        left, right = _fixed_axes(fig, [3, 2], left=label, gap=label + 0.3, right=0.15, bottom=0.62, top=0.65)
+        left, right = fixed_axes(fig, [3, 2], left=label, gap=label + 0.3, right=0.15, bottom=0.62, top=0.65)
         draw_continuations(left, warm, color=PALETTE["blue"])
         left.set_title(f"T = {temperature:g}: {n_warm} different continuations")
         draw_continuations(right, greedy, color=PALETTE["vermillion"])
@@ -135,7 +119,7 @@ def draw_decoding(
     seed = as_int(seed, "seed", low=0)
     n_samples = as_int(n_samples, "n_samples", low=1)
     runs = sample_continuations(lm, prompt, length, temperature, range(seed, seed + n_samples))
-    (ax,) = _fixed_axes(fig, [1], left=0.35 + 0.09 * (length + 2), bottom=0.6, right=0.15, top=0.42)
+    (ax,) = fixed_axes(fig, [1], left=0.35 + 0.09 * (length + 2), bottom=0.6, right=0.15, top=0.42)
     color = PALETTE["vermillion"] if temperature == 0 else PALETTE["blue"]
     draw_continuations(ax, runs, color=color)
     distinct = len(set(runs))
@@ -174,7 +158,7 @@ def plot_three_systems() -> Plot:
     ]
     fig = new_figure(8.5, 4.6)
     with styled():
-        (ax,) = _fixed_axes(fig, [1], left=0.05, bottom=0.05, right=0.05, top=0.05)  # a diagram: no labels around it
+        (ax,) = fixed_axes(fig, [1], left=0.05, bottom=0.05, right=0.05, top=0.05)  # a diagram: no labels around it
         for i, (name, labels) in enumerate(rows):
             y = -1.05 * i
             draw_flow(ax, labels, y=y, highlight=[1], box_width=1.55, box_height=0.72, gap=0.55, fontsize=10)
@@ -235,7 +219,7 @@ def plot_summation_orders(values) -> Plot:
 
 def draw_sample_fits(fig: Figure, fits: np.ndarray, samples: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
     """Left: each sample's points and fitted line over the true line. Right: the (w, b) estimates."""
-    left, right = _fixed_axes(fig, [1, 1], left=0.75, gap=1.0, right=0.15, bottom=0.62, top=0.4)
+    left, right = fixed_axes(fig, [1, 1], left=0.75, gap=1.0, right=0.15, bottom=0.62, top=0.4)
     grid = np.linspace(0.0, 5.0, 2)
     colors = [c for name, c in PALETTE.items() if name != "yellow"]  # yellow is faint on white
     for i, ((x, y), (w, b)) in enumerate(zip(samples, fits, strict=True)):

@@ -25,7 +25,7 @@ import base64
 import html
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -241,3 +241,34 @@ def new_figure(width: float = 7.0, height: float = 3.6, dpi: int = 100) -> Figur
     """
     with styled():
         return Figure(figsize=(width, height), dpi=dpi, facecolor=RC["figure.facecolor"], layout="constrained")
+
+
+def fixed_axes(
+    fig: Figure,
+    ratios: Sequence[float] = (1.0,),
+    *,
+    left: float,
+    right: float,
+    bottom: float,
+    top: float,
+    gap: float = 0.0,
+) -> list[Axes]:
+    """Axes side by side in ``fig``, their widths in proportion to ``ratios``, with fixed margins.
+
+    ``left``, ``right``, ``bottom``, ``top`` and the ``gap`` between neighbours are in inches, so
+    they hold the tick labels and titles at any figure size. The figure's layout engine is turned
+    off: constrained layout measures every label twice more before each draw, about a third of a
+    render, and a scrubber's frames would shift as their labels change width. Leave room for text
+    raised to the readable floor (see the module doc).
+    """
+    width, height = fig.get_size_inches()
+    free = width - left - right - gap * (len(ratios) - 1)
+    if free <= 0 or bottom + top >= height:
+        raise ValueError(f"margins leave no room for the axes in a {width:g} x {height:g} inch figure")
+    fig.set_layout_engine("none")
+    axes, x = [], left
+    for ratio in ratios:
+        w = free * ratio / sum(ratios)
+        axes.append(fig.add_axes((x / width, bottom / height, w / width, 1 - (bottom + top) / height)))
+        x += w + gap
+    return axes
