@@ -204,7 +204,7 @@ def plot_surprisal(texts: dict[str, tuple[Sequence[str], Any]]) -> Plot:
         # room below it for its turned token labels and above it for its title.
         fig.set_layout_engine("none")
         below = max([0.84] + [_label_room(fig, labels, 8, rotation=60) for _s, labels in rows.values()])
-        below = min(below, height / n - 1.25)  # each row keeps at least an inch of bars
+        below = min(below, height / n - 0.85)  # each row keeps 0.6 inch of bars under its title
         row = height / n - below - 0.25
         bottoms = [below + (n - 1 - i) * (row + below + 0.25) for i in range(n)]  # first text on top
         axes = [fig.add_axes((0.06, y / height, 0.936, row / height)) for y in bottoms]
