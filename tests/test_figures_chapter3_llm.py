@@ -6,7 +6,7 @@ import scipy.special
 import scipy.stats
 
 from mlcourse.figures import chapter3_llm as figs
-from mlcourse.figures.plot import new_figure
+from mlcourse.figures.plot import min_font_pt, new_figure, readable_text
 
 VOCAB = ["␣Paris", " the", " London", "\n", "a", "b"]
 Z = np.array([5.0, 3.0, 2.0, 1.0, 0.0, -1.0])
@@ -67,3 +67,36 @@ def test_surprisal_rows_and_perplexity():
     assert f"perplexity {np.exp(2.0):.1f}" in plot.alt and f"perplexity {np.exp(5.0):.1f}" in plot.alt
     with pytest.raises(ValueError, match="one surprisal per token"):
         figs.plot_surprisal({"x": (["a"], [1.0, 2.0])})
+
+
+def _extents(plot, labels):
+    """Window extents (pixels) of ``labels`` as drawn, at the sizes the readable floor raises them to."""
+    plot.to_png()  # the draw makes the tick labels
+    fig = plot.fig
+    with readable_text(fig, min_font_pt(fig.get_figwidth())):
+        renderer = fig.canvas.get_renderer()
+        return [t.get_window_extent(renderer) for t in labels]
+
+
+def test_fixed_margins_follow_the_widest_token():
+    long = [" accomplishments", " the", "\n", " Paris", "a", "b"]
+    for words in (long, ["a", "b", "c", "d", "e", "f"]):
+        plot = figs.plot_next_token(Z, lambda ids, w=words: "".join(w[i] for i in ids), "x", top=6)
+        ax = plot.fig.axes[0]
+        boxes = _extents(plot, ax.get_yticklabels())
+        assert min(b.x0 for b in boxes) >= 0  # inside the figure
+        assert max(b.x1 for b in boxes) < ax.get_window_extent().x0  # left of the bars
+    pair = figs.plot_entropy_pair(Z, Z[::-1], lambda ids: "".join(long[i] for i in ids), ["a", "b"], top=6)
+    left, right = pair.fig.axes
+    boxes = _extents(pair, right.get_yticklabels())
+    assert min(b.x0 for b in boxes) > left.get_window_extent().x1  # the right panel's tokens clear the left one
+
+
+def test_surprisal_rows_leave_room_for_their_turned_tokens():
+    tokens = [" accomplishments", " cat", "."]
+    plot = figs.plot_surprisal({"one": (tokens, [1.0, 2.0, 3.0]), "two": (tokens[::-1], [3.0, 2.0, 1.0])})
+    top, bottom = plot.fig.axes
+    (title,) = _extents(plot, [bottom.title])
+    turned = _extents(plot, top.get_xticklabels())
+    assert min(b.y0 for b in turned) > title.y1  # the upper row's tokens end above the lower row's title
+    assert min(b.y0 for b in _extents(plot, bottom.get_xticklabels())) >= 0

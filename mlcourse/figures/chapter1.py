@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from mlcourse import model
 from mlcourse.figures.diagrams import draw_flow
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import MUTED, PALETTE, styled
 from mlcourse.losses import mse
 from mlcourse.validation import as_float_array, as_number
@@ -28,7 +28,7 @@ def plot_model_as_function() -> Plot:
     """The source page's "Model As Function" diagram: input x -> f(x; θ) -> output y."""
     fig = new_figure(7.5, 2.6)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.05, right=0.05, bottom=0.05, top=0.05)  # a diagram: no labels around it
         draw_flow(
             ax,
             ["input x\n(features)", "model\n$f(x;\\,\\theta)$", "output y\n(prediction)"],
@@ -76,7 +76,8 @@ def draw_line_fit(fig: Figure, *, w: float, b: float) -> float:
     w, b = as_number(w, "w"), as_number(b, "b")
     error = mse(model.linear(model.LINE_DATA_X, w, b), model.LINE_DATA_Y)
     x = np.linspace(-0.5, 4.5, 50)
-    ax = fig.add_subplot()
+    # Fixed margins (inches, see fixed_axes): the axis limits are fixed, so the tick labels are too.
+    (ax,) = fixed_axes(fig, left=0.57, right=0.05, bottom=0.5, top=0.26)
     ax.scatter(model.LINE_DATA_X, model.LINE_DATA_Y, color=PALETTE["orange"], zorder=3, label="data")
     ax.plot(x, model.linear(x, w, b), color=PALETTE["blue"], label=f"y = {w:g}·x + {b:g}")
     ax.set_title(f"w = {w:g}, b = {b:g}: mean squared error {error:.2f}")
@@ -118,7 +119,7 @@ def plot_same_form(params: Sequence[tuple[float, float]], coef_sets: Sequence[Se
     fig = new_figure(9, 3.4)
     x = np.linspace(-2, 2, 200)
     with styled():
-        left, right = fig.subplots(1, 2)
+        left, right = fixed_axes(fig, [1, 1], left=0.57, gap=0.62, right=0.05, bottom=0.49, top=0.25)
         for w, b in lines:
             left.plot(x, model.linear(x, w, b), label=f"w={w:g}, b={b:g}")
         left.set_title("Same form y = w·x + b")
@@ -144,7 +145,7 @@ def plot_fruit_scores(mass_g: float, elongation: float) -> Plot:
     winner = model.FRUIT_CLASSES[int(np.argmax(scores))]
     fig = new_figure(6, 3)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.57, right=0.05, bottom=0.29, top=0.26)
         colors = [PALETTE["vermillion"] if c == winner else PALETTE["sky"] for c in model.FRUIT_CLASSES]
         ax.bar(model.FRUIT_CLASSES, scores, color=colors)
         ax.axhline(0, color=MUTED, linewidth=1)
@@ -199,7 +200,11 @@ def plot_language_model(
     tokens = [repr(t) for t in top_tokens]
     fig = new_figure(10, 4.6)
     with styled():
-        flow, bars = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.1, 1]})
+        # Fixed margins (inches; fixed_axes places axes side by side only): the diagram above the
+        # bars, in the same column; its equal aspect centres it in its box.
+        fig.set_layout_engine("none")
+        flow = fig.add_axes((0.93 / 10, 2.62 / 4.6, 8.97 / 10, 1.94 / 4.6))
+        bars = fig.add_axes((0.93 / 10, 0.57 / 4.6, 8.97 / 10, 1.74 / 4.6))
         id_text = ", ".join(str(i) for i in ids)
         draw_flow(
             flow,

@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter
 
 from mlcourse.decoding import EXAMPLE_LOGITS, EXAMPLE_TOKENS, filter_logits, sample
 from mlcourse.figures.diagrams import draw_flow
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.ngram import CharNGram
 from mlcourse.softmax import as_logits, entropy, naive_softmax, overflow_threshold, softmax
@@ -60,6 +60,10 @@ def _plain_log_labels(*axes, powers: bool = False) -> None:
         axis.set_major_formatter(FuncFormatter(lambda v, _pos: decade_label(v, powers)))
 
 
+#: Left edge and width (inches) of plot_logits_to_probabilities' three panels in its 9.5-inch figure.
+_LOGIT_PANELS = ((0.71, 3.13), (3.93, 1.77), (6.33, 3.13))
+
+
 def plot_logits_to_probabilities(logits, labels=None) -> Plot:
     """The source page's "Logits to Probabilities" diagram, drawn with real numbers.
 
@@ -77,7 +81,10 @@ def plot_logits_to_probabilities(logits, labels=None) -> Plot:
     p = softmax(z)
     fig = new_figure(9.5, 3.4)
     with styled():
-        left, mid, right = fig.subplots(1, 3, gridspec_kw={"width_ratios": [3, 1.7, 3]})
+        # Fixed margins (inches, see fixed_axes), the ones constrained layout chose: the diagram
+        # sits close to the logits and leaves room for the probabilities' label on its right.
+        fig.set_layout_engine("none")
+        left, mid, right = (fig.add_axes((x / 9.5, 0.29 / 3.4, w / 9.5, 2.86 / 3.4)) for x, w in _LOGIT_PANELS)
         pos = np.arange(z.size)
         left.bar(pos, z, color=[PALETTE["vermillion"] if v < 0 else PALETTE["sky"] for v in z])
         left.axhline(0, color=MUTED, linewidth=1)
@@ -125,7 +132,7 @@ def plot_overflow(max_logit: float = 1000.0) -> Plot:
     t32, t64 = overflow_threshold(np.float32), overflow_threshold(np.float64)
     fig = new_figure(7.5, 3.4)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.57, right=0.22, bottom=0.49, top=0.25)
         ax.plot(m, stable, color=PALETTE["blue"], linewidth=4, alpha=0.5, label="stable: subtract max first")
         ax.plot(m, naive64, color=PALETTE["green"], label="naive exp, float64")
         ax.plot(m, naive32, color=PALETTE["orange"], linestyle="--", label="naive exp, float32")
@@ -164,7 +171,7 @@ def plot_vocab_distribution(logits, top: int = 10) -> Plot:
     rank = idx + 1
     fig = new_figure(9, 3.4)
     with styled():
-        left, right = fig.subplots(1, 2)
+        left, right = fixed_axes(fig, [1, 1], left=0.73, gap=0.63, right=0.04, bottom=0.49, top=0.25)
         left.loglog(rank, p[idx], color=PALETTE["blue"])
         left.axhline(uniform, color=MUTED, linestyle="--", linewidth=1)
         left.text(1.2, uniform * 1.5, f"uniform 1/{p.size:,} = {uniform:.1e}", color=MUTED, fontsize=9)
@@ -209,7 +216,7 @@ def plot_temperature_sweep(
     h_max = np.log2(np.isfinite(z).sum())
     fig = new_figure(10, 3.6)
     with styled():
-        left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
+        left, right = fixed_axes(fig, [1.3, 1], left=0.62, gap=0.68, right=0.04, bottom=0.52, top=0.25)
         pos = np.arange(z.size)
         width = 0.8 / len(temps)
         colors = [PALETTE[c] for c in ("vermillion", "blue", "green", "orange", "purple")]
@@ -270,7 +277,7 @@ def plot_sampling_convergence(
     colors = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow")]
     fig = new_figure(7.5, 3.6)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.57, right=0.04, bottom=0.49, top=0.25)
         for i in range(z.size):
             c = colors[i % len(colors)]
             ax.semilogx(n, freq[:, i], color=c, linewidth=1.5, label=f"{names[i]} (p = {p[i]:.2g})")
@@ -305,7 +312,10 @@ def plot_filters(logits=EXAMPLE_LOGITS, labels=EXAMPLE_TOKENS, top_k: int = 3, t
     fig = new_figure(10, 3.3)
     kept_counts = []
     with styled():
-        axes = fig.subplots(1, 3, sharey=True)
+        axes = fixed_axes(fig, [1, 1, 1], left=0.62, gap=0.14, right=0.04, bottom=0.58, top=0.25)
+        for ax in axes[1:]:
+            ax.sharey(axes[0])
+            ax.tick_params(labelleft=False)
         pos = np.arange(z.size)
         for ax, (title, fz) in zip(axes, panels, strict=True):
             kept = np.isfinite(fz)
@@ -339,7 +349,7 @@ def draw_next_char(fig: Figure, *, model: CharNGram, context: str, temperature: 
     p = model.probabilities(context, temperature)
     order = np.argsort(-p, kind="stable")[:top]
     labels = [repr(model.vocab[i])[1:-1] if model.vocab[i] != " " else "␣" for i in order]
-    ax = fig.add_subplot()
+    (ax,) = fixed_axes(fig, left=0.57, right=0.04, bottom=0.5, top=0.25)
     ax.bar(range(len(order)), p[order], color=PALETTE["blue"])
     ax.set_xticks(range(len(order)), labels, fontsize=11)
     ax.set_ylim(0, 1)
@@ -373,7 +383,7 @@ def plot_generation_quality(report: dict[float, dict[str, float | str]]) -> Plot
     known = [float(report[t]["known"]) for t in temps]
     fig = new_figure(7, 3.4)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.57, right=0.04, bottom=0.49, top=0.25)
         ax.plot(temps, known, marker="o", color=PALETTE["blue"], label="real words (fraction of corpus words)")
         ax.plot(temps, distinct, marker="s", color=PALETTE["vermillion"], label="variety (distinct word pairs)")
         ax.set_xscale("log")

@@ -13,10 +13,12 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
 
 from mlcourse.decoding import filter_logits
 from mlcourse.decoding import temperature as scale_logits
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.plot import Plot, fixed_axes, min_font_pt, new_figure
 from mlcourse.figures.style import MUTED, PALETTE, styled
 from mlcourse.softmax import as_logits, entropy, softmax
 from mlcourse.validation import as_float_array, as_int, as_number
@@ -43,6 +45,25 @@ def _decoder(decode: Any) -> Callable[[int], str]:
 def _short(prompt: str, width: int = 40) -> str:
     text = str(prompt).replace("\n", " ")
     return text if len(text) <= width else "…" + text[-(width - 1) :]
+
+
+def _label_room(fig: Figure, labels: Sequence[str], fontsize: float = 10, rotation: float | None = None) -> float:
+    """Margin (inches) that holds ``labels`` as tick labels at ``fontsize`` in ``fig``.
+
+    Without ``rotation``, y tick labels: the margin holds their width. With it, x tick labels
+    turned by ``rotation`` degrees: the margin holds their height once turned. Tokens differ in
+    width from prompt to prompt, so the margin is measured from the font (at the figure's
+    readable floor, as when it is rendered) rather than by a layout pass over the whole drawn
+    figure: the widest label, its tick and a little air, at most a third of the figure's width
+    (a few tokens are runs of 60-80 symbols).
+    """
+    size = max(fontsize, min_font_pt(fig.get_figwidth()))
+    prop = FontProperties(size=size)
+    width = max(text_to_path.get_text_width_height_descent(text, prop, ismath=False)[0] for text in labels) / 72
+    if rotation is not None:
+        turned = np.radians(rotation)
+        width = float(width * np.sin(turned) + 1.2 * size / 72 * np.cos(turned))
+    return min(width + 0.2, fig.get_figwidth() / 3)
 
 
 def _bars(ax, labels: list[str], probs: np.ndarray, kept: np.ndarray) -> None:
@@ -88,7 +109,7 @@ def draw_next_token(
     order = np.argsort(-z, kind="stable")[:top]
     labels = [label(i) for i in order]
     h = entropy(p)
-    ax = fig.add_subplot()
+    (ax,) = fixed_axes(fig, left=_label_room(fig, labels), right=0.04, bottom=0.49, top=0.23)  # inches
     _bars(ax, labels, p[order], kept[order])
     ax.set_title(f"{_short(prompt)!r} at T = {t:g}: entropy {h:.2f} nats", fontsize=10)
     filters = [f"top-k {top_k}" if top_k else "", f"top-p {top_p:g}" if top_p else ""]
@@ -139,11 +160,13 @@ def plot_entropy_pair(logits_a, logits_b, decode, prompts: Sequence[str], top: i
     fig = new_figure(10, 3.6)
     found = []
     with styled():
-        axes = fig.subplots(1, 2, sharex=True)
-        for ax, z, prompt in zip(axes, rows, prompts, strict=True):
+        orders = [np.argsort(-z, kind="stable")[:top] for z in rows]
+        names = [[label(i) for i in order] for order in orders]
+        room = [_label_room(fig, labels) for labels in names]
+        axes = fixed_axes(fig, [1, 1], left=room[0], gap=room[1], right=0.04, bottom=0.52, top=0.46)
+        for ax, z, prompt, order, labels in zip(axes, rows, prompts, orders, names, strict=True):
             p = softmax(z)
-            order = np.argsort(-z, kind="stable")[:top]
-            _bars(ax, [label(i) for i in order], p[order], np.ones(top, bool))
+            _bars(ax, labels, p[order], np.ones(top, bool))
             h = entropy(p)
             ax.set_title(f"{_short(prompt, 32)!r}\nentropy {h:.2f} nats", fontsize=10)
             found.append((h, label(order[0]), float(p[order[0]])))
@@ -167,15 +190,27 @@ def plot_surprisal(texts: dict[str, tuple[Sequence[str], Any]]) -> Plot:
     """
     if not isinstance(texts, dict) or not texts:
         raise TypeError("texts must be a non-empty dict: name -> (token labels, surprisals)")
-    fig = new_figure(10, 2.2 * len(texts) + 0.6)
+    rows = {}
+    for name, (tokens, nll) in texts.items():
+        s, labels = as_float_array(nll, "surprisals"), [token_label(t) for t in tokens]
+        if s.ndim != 1 or len(labels) != s.size:
+            raise ValueError(f"{name}: need one surprisal per token, got {len(labels)} tokens, shape {s.shape}")
+        rows[name] = (s, labels)
+    n, height = len(rows), 2.2 * len(rows) + 0.6
+    fig = new_figure(10, height)
     summary = []
     with styled():
-        axes = np.atleast_1d(fig.subplots(len(texts), 1, sharey=True))
-        for ax, (name, (tokens, nll)) in zip(axes, texts.items(), strict=True):
-            s = as_float_array(nll, "surprisals")
-            labels = [token_label(t) for t in tokens]
-            if s.ndim != 1 or len(labels) != s.size:
-                raise ValueError(f"{name}: need one surprisal per token, got {len(labels)} tokens, shape {s.shape}")
+        # Fixed margins (inches; fixed_axes places axes side by side only): one row per text, with
+        # room below it for its turned token labels and above it for its title.
+        fig.set_layout_engine("none")
+        below = max([0.84] + [_label_room(fig, labels, 8, rotation=60) for _s, labels in rows.values()])
+        below = min(below, height / n - 0.85)  # each row keeps 0.6 inch of bars under its title
+        row = height / n - below - 0.25
+        bottoms = [below + (n - 1 - i) * (row + below + 0.25) for i in range(n)]  # first text on top
+        axes = [fig.add_axes((0.06, y / height, 0.936, row / height)) for y in bottoms]
+        for ax in axes[1:]:
+            ax.sharey(axes[0])
+        for ax, (name, (s, labels)) in zip(axes, rows.items(), strict=True):
             ppl = float(np.exp(s.mean()))
             ax.bar(np.arange(s.size), s, color=PALETTE["vermillion"])
             ax.axhline(s.mean(), color=MUTED, linestyle="--", linewidth=1)
