@@ -288,3 +288,54 @@ def test_fixed_axes_place_axes_by_inches_and_turn_layout_off():
     np.testing.assert_allclose(right.get_position().bounds, (6 / 8, 0.5 / 4, 1.5 / 8, 3 / 4))
     with pytest.raises(ValueError, match="no room"):
         fixed_axes(new_figure(2, 2), left=1.5, right=0.6, bottom=0.1, top=0.1)
+
+
+def _box_labels_outside_their_box(fig: Figure) -> list[str]:
+    """Texts centred in a diagram box whose extent leaves the box, as drawn on the page.
+
+    The page raises small text to the readable floor while rendering, so the check draws the
+    same way; positions scale with the figure's dpi, so the default dpi measures them.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.patches import FancyBboxPatch
+
+    from mlcourse.figures.plot import readable_text
+
+    canvas = FigureCanvasAgg(fig)
+    outside = []
+    with style.styled(), readable_text(fig, min_font_pt(fig.get_figwidth())):
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        for ax in fig.axes:
+            boxes = [p.get_window_extent(renderer) for p in ax.patches if isinstance(p, FancyBboxPatch)]
+            for text in ax.texts:
+                t = text.get_window_extent(renderer)
+                for b in boxes:
+                    if b.contains((t.x0 + t.x1) / 2, (t.y0 + t.y1) / 2) and not (
+                        b.x0 <= t.x0 and t.x1 <= b.x1 and b.y0 <= t.y0 and t.y1 <= b.y1
+                    ):
+                        outside.append(text.get_text())
+    return outside
+
+
+def _diagrams():
+    from mlcourse.figures import chapter1, chapter3, chapter4, chapter5, chapter7
+
+    yield chapter1.plot_model_as_function()
+    yield chapter1.plot_language_model(
+        "The capital of France is",
+        [504, 3575, 282, 4649, 314],
+        (5, 49_152),
+        134_515_008,
+        top_tokens=[" Paris", " the"],
+        top_logits=[17.4, 14.9],
+    )
+    yield chapter3.plot_logits_to_probabilities(np.array([2.0, 1.0, 0.1]))
+    yield chapter4.plot_three_systems()
+    yield chapter5.plot_training_vs_inference()
+    yield chapter7.plot_chapter_map()
+
+
+def test_every_diagram_keeps_its_labels_inside_their_boxes():
+    for plot in _diagrams():
+        assert _box_labels_outside_their_box(plot.fig) == [], plot.alt[:60]

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -209,14 +210,15 @@ def plot_language_model(
         draw_flow(
             flow,
             [
-                f"text\n{prompt!r}",
-                f"token ids\n[{id_text}]",
-                f"model $f(\\mathrm{{ids}};\\,\\theta)$\n{n_parameters:,} parameters",
+                # values wrapped to stay inside their boxes (text below the floor is enlarged)
+                "text\n" + textwrap.fill(repr(prompt), 17),
+                "token ids\n" + textwrap.fill(f"[{id_text}]", 17),
+                f"model $f(\\mathrm{{ids}};\\,\\theta)$\n{n_parameters:,}\nparameters",
                 f"logits\n{shape[0]} × {shape[1]:,}\n(a score per token)",
             ],
             highlight=[2],
             box_width=2.3,
-            box_height=0.9,
+            box_height=1.25,
             gap=0.45,
             fontsize=9,
         )
