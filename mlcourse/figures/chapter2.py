@@ -4,6 +4,10 @@ Each ``draw_*`` draws on a figure and returns the numbers its alt text needs; ea
 calls it once and builds a :class:`~mlcourse.figures.plot.Plot` from what it returned.
 The figures on SmolLM2 (:mod:`.chapter2_smollm2`) and on learned features
 (:mod:`.chapter2_features`) live in their own modules and are re-exported here.
+
+Log axes show their major ticks (one per power, labelled, with grid lines) and no minor ones:
+a log axis otherwise makes an unlabelled tick artist for each of 2, 3, ..., 9 times every
+power, which costs more to lay out and draw than the rest of the axis.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
@@ -71,22 +76,25 @@ def plot_mlp_diagram(params: Mapping[str, np.ndarray]) -> Plot:
         wmax = max(float(np.max(np.abs(W))) for W, _ in layers) or 1.0
         for layer, (W, _b) in enumerate(layers):
             n_in, n_out = W.shape
-            for i, j in itertools.product(range(n_in), range(n_out)):
-                ax.plot(
-                    [xs[layer], xs[layer + 1]],
-                    [y_of(n_in, i), y_of(n_out, j)],
-                    color=PALETTE["blue"] if W[i, j] >= 0 else PALETTE["vermillion"],
-                    linewidth=0.4 + 2.6 * abs(W[i, j]) / wmax,
+            pairs = list(itertools.product(range(n_in), range(n_out)))
+            edges = [[(xs[layer], y_of(n_in, i)), (xs[layer + 1], y_of(n_out, j))] for i, j in pairs]
+            ax.add_collection(  # one artist for all of the layer's edges
+                LineCollection(
+                    edges,
+                    colors=[PALETTE["blue"] if W[i, j] >= 0 else PALETTE["vermillion"] for i, j in pairs],
+                    linewidths=[0.4 + 2.6 * abs(W[i, j]) / wmax for i, j in pairs],
                     alpha=0.9,
                     zorder=1,
                 )
+            )
             label = f"{n_in}×{n_out} = {n_in * n_out} weights\n+ {n_out} biases"
             ax.text((xs[layer] + xs[layer + 1]) / 2, -(max(sizes) - 1) / 2 - 0.75, label, ha="center", va="top")
         names = ["input"] + [f"hidden {k}" for k in range(1, len(sizes) - 1)] + ["output"]
+        neurons = [Circle((xs[layer], y_of(n, j)), 0.36) for layer, n in enumerate(sizes) for j in range(n)]
+        ax.add_collection(PatchCollection(neurons, facecolor=PAPER, edgecolor=INK, linewidth=1.3, zorder=3))
         for layer, n in enumerate(sizes):
             for j in range(n):
                 y = y_of(n, j)
-                ax.add_patch(Circle((xs[layer], y), 0.36, facecolor=PAPER, edgecolor=INK, linewidth=1.3, zorder=3))
                 text = f"$x_{j + 1}$" if layer == 0 else f"{layers[layer - 1][1][j]:+.2f}"
                 ax.text(xs[layer], y, text, ha="center", va="center", fontsize=8.5 if layer else 10, zorder=4)
             ax.text(xs[layer], (max(sizes) - 1) / 2 + 0.6, f"{names[layer]}\n({n})", ha="center", va="bottom")
@@ -141,6 +149,7 @@ def plot_parameters_and_scale(configs: Sequence[TransformerConfig] | None = None
         y = np.arange(len(configs))[::-1]
         left.barh(y, counts, color=PALETTE["sky"], height=0.6)
         left.set_xscale("log")
+        left.minorticks_off()  # major ticks only, see the module doc
         left.set_xlim(5e7, max(counts) * 60)
         left.set_yticks(y, names)
         left.set_xlabel("parameters (log scale)")
@@ -329,6 +338,7 @@ def plot_error_vs_parameters(curves: Sequence[ap.ErrorCurve]) -> Plot:
             ax.plot(curve.n_parameters, mean, marker + "-", label=f"{curve.target} (mean of {curve.rms.shape[1]})")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.minorticks_off()  # major ticks only, see the module doc
         ax.set_xlabel("parameters 3k + 1 (k hidden units)")
         ax.set_ylabel("RMS error on [-π, π]")
         ax.set_title("More hidden units, closer fit")
@@ -379,6 +389,7 @@ def plot_fit_vs_generalise(result: ap.Generalisation, n_hidden: int = 256, seed:
         right.plot(result.widths, mean_test, "s-", label=f"against the true curve (mean of {n_sets} sets)")
         right.set_xscale("log", base=2)
         right.set_yscale("symlog", linthresh=0.1)
+        right.minorticks_off()  # major ticks only, see the module doc
         right.set_ylim(0, max(3.0, float(test_sets.max()) * 1.1))
         right.set_xlabel("hidden units k")
         right.set_ylabel("RMS error")

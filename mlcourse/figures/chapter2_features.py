@@ -11,19 +11,22 @@ from mlcourse.figures.style import MUTED, PALETTE, styled
 from mlcourse.validation import as_int
 
 
-def plot_learned_vs_random(result: features.FeatureComparison, n_hidden: int = 4, seed: int = 0) -> Plot:
+def plot_learned_vs_random(result: features.FeatureComparison, n_hidden: int = 4, draw: int = 0) -> Plot:
     """Left: mean error against width for random and learned hidden layers (dots: single seeds).
 
-    Right: one example with ``n_hidden`` units (hidden layer from ``np.random.default_rng(seed)``):
-    the random-features fit and the same network after training every parameter, with their kinks.
+    Right: one example from ``result``, its network number ``draw`` with ``n_hidden`` units: the
+    random-features fit and the same network after training every parameter, with their kinks.
     """
-    k = as_int(n_hidden, "n_hidden", low=1, high=64)
-    f = ap.TARGETS[result.target]
-    x_train, x = ap.grid(100), ap.grid(1000)
-    start = ap.fit_random_relu(x_train, f(x_train), k, np.random.default_rng(seed))
-    (trained,) = features.train_networks(x_train, f(x_train), [start])
-    random_mean, learned_mean = result.random_rms.mean(axis=1), result.learned_rms.mean(axis=1)
+    widths = [int(w) for w in result.widths]
+    k = as_int(n_hidden, "n_hidden", low=1, high=10_000)
+    if k not in widths or not result.random_nets:
+        raise ValueError(f"n_hidden must be one of the compared widths {widths} (networks kept), got {k}")
     n_seeds = result.random_rms.shape[1]
+    draw = as_int(draw, "draw", low=0, high=n_seeds - 1)
+    start, trained = result.random_nets[widths.index(k)][draw], result.learned_nets[widths.index(k)][draw]
+    f = ap.TARGETS[result.target]
+    x = ap.grid(1000)
+    random_mean, learned_mean = result.random_rms.mean(axis=1), result.learned_rms.mean(axis=1)
     fig = new_figure(10, 3.6)
     with styled():
         left, right = fig.subplots(1, 2)
@@ -35,6 +38,7 @@ def plot_learned_vs_random(result: features.FeatureComparison, n_hidden: int = 4
             left.plot(result.widths, mean, "o-", color=colour, label=f"{label} (mean of {n_seeds})")
         left.set_xscale("log", base=2)
         left.set_yscale("log")
+        left.minorticks_off()  # major ticks only: dozens of unlabelled minor ticks cost more than the curves
         left.set_xlabel("hidden units k")
         left.set_ylabel(f"RMS error against {result.target}")
         left.set_title("Same width, learned features fit better", fontsize=11)
