@@ -155,10 +155,9 @@ def random_hidden_layer(
 
 
 def _hidden_layer(u: np.ndarray, interval: tuple[float, float] = INTERVAL) -> tuple[np.ndarray, np.ndarray]:
-    """Input weights and biases, shapes (..., k), from uniform draws ``u`` of shape (..., k, 3).
+    """:func:`random_hidden_layer`'s weights and biases (..., k) from its uniform draws ``u`` (..., k, 3).
 
-    The arithmetic of :func:`random_hidden_layer`. ``rng.random`` gives the same numbers in one
-    call as in several consecutive ones, so many layers can be drawn at once and split.
+    ``rng.random`` gives the same numbers in one call as in several, so many layers can be drawn at once.
     """
     lo, hi = interval
     kinks = lo + (hi - lo) * u[..., 0]
@@ -167,8 +166,8 @@ def _hidden_layer(u: np.ndarray, interval: tuple[float, float] = INTERVAL) -> tu
 
 
 def _design(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Hidden activations plus a constant column, shape (..., n, k + 1), for stacked layers ``w, b`` (..., k)."""
-    h = np.maximum(x[:, None] * w[..., None, :] + b[..., None, :], 0.0)
+    """Hidden activations and a constant column, shape (..., n, k + 1), for inputs (..., n) and layers (..., k)."""
+    h = np.maximum(x[..., :, None] * w[..., None, :] + b[..., None, :], 0.0)
     return np.concatenate([h, np.ones((*h.shape[:-1], 1))], axis=-1)
 
 
@@ -263,9 +262,8 @@ def approximation_errors(
     """How closely random ReLU networks of each width fit ``target`` on :data:`INTERVAL`.
 
     Each network is fitted to ``n_train`` noiseless grid points and measured on ``n_test``
-    grid points; this is the approximation error, not a test of generalisation. For each of
-    the ``n_repeats`` draws, the hidden layer of every width comes from ``rng`` in turn, as
-    :func:`fit_random_relu` would draw it.
+    grid points; this is the approximation error, not a test of generalisation. The hidden
+    layers come from ``rng`` as by :func:`fit_random_relu`, for each repeat and each width.
     """
     _target(target)  # named as "target" if unknown
     (curve,) = error_curves([target], widths, rng, n_train=n_train, n_test=n_test, n_repeats=n_repeats)
@@ -281,11 +279,9 @@ def error_curves(
     n_test: int = 4001,
     n_repeats: int = 5,
 ) -> list[ErrorCurve]:
-    """:func:`approximation_errors` for several targets, fitted on the same random hidden layers.
+    """:func:`approximation_errors` for several targets on the same hidden layers, each design factorised once.
 
-    The hidden layers are drawn once, so the curves are those of :func:`approximation_errors`
-    called for each target with a fresh generator of the same seed; each design matrix is
-    factorised once for all targets (its pseudo-inverse is applied to every target).
+    The curves are those of :func:`approximation_errors` for each target with a fresh generator of the same seed.
     """
     if isinstance(targets, (str, bytes)) or not isinstance(targets, Sequence) or not targets:
         raise TypeError(f"targets must be a non-empty list of target names, got {targets!r:.60}")
@@ -296,19 +292,16 @@ def error_curves(
     n_train = as_int(n_train, "n_train", low=2, high=1_000_000)
     n_test = as_int(n_test, "n_test", low=2, high=1_000_000)
     n_repeats = as_int(n_repeats, "n_repeats", low=1, high=10_000)
-    rng = as_rng(rng)
+    u = as_rng(rng).random((n_repeats, int(widths.sum()), 3))  # as fit_random_relu draws: per repeat, per width
     x_train, x_test = grid(n_train), grid(n_test)
-    y_train = np.stack([f(x_train) for f in fs])[:, None, :]  # (targets, 1, n_train): one row per target
-    y_test = np.stack([f(x_test) for f in fs])[:, None, :]
-    # The draws in the order "for each repeat, for each width", split per width: (repeats, k, 3)
-    u = rng.random((n_repeats, int(widths.sum()), 3))
+    y_train, y_test = (np.stack([f(x) for f in fs])[:, None, :] for x in (x_train, x_test))  # (targets, 1, n)
     first = np.concatenate([[0], np.cumsum(widths)])
     rms = np.empty((len(fs), widths.size, n_repeats))
     max_abs = np.empty_like(rms)
     for i, k in enumerate(widths):
         w, b = _hidden_layer(u[:, first[i] : first[i] + k])  # (repeats, k)
         coefs = least_squares(_design(x_train, w, b), y_train)  # (targets, repeats, k + 1)
-        error = (_design(x_test, w, b) @ coefs[..., None])[..., 0] - y_test  # (targets, repeats, n_test)
+        error = _outputs_on_grid(x_test, w, b, coefs) - y_test  # (targets, repeats, n_test)
         rms[:, i] = np.sqrt(np.mean(error**2, axis=-1))
         max_abs[:, i] = np.max(np.abs(error), axis=-1)
     return [ErrorCurve(str(t), widths, r, m) for t, r, m in zip(targets, rms, max_abs, strict=True)]
@@ -368,48 +361,34 @@ def train_test_errors(
     x_test = grid(1001)  # the true curve, densely enough for the RMS error
     xs = np.sort(rng.uniform(*INTERVAL, size=(n_sets, n_train)), axis=1)
     ys = sine(xs) + noise * rng.standard_normal((n_sets, n_train))
-    # The hidden layers in the order "for each set, for each repeat, for each width", as
-    # fit_random_relu would draw them, split per width below: (sets, repeats, k, 3)
+    # The hidden layers as fit_random_relu draws them, for each set, repeat and width: (sets, repeats, k, 3)
     u = rng.random((n_sets, n_repeats, int(widths.sum()), 3))
     first = np.concatenate([[0], np.cumsum(widths)])
     train = np.empty((widths.size, n_sets, n_repeats))
     test = np.empty_like(train)
     for i, k in enumerate(widths):
         w, b = _hidden_layer(u[:, :, first[i] : first[i] + k])  # (sets, repeats, k)
-        design = np.maximum(xs[:, None, :, None] * w[:, :, None, :] + b[:, :, None, :], 0.0)
-        design = np.concatenate([design, np.ones((*design.shape[:-1], 1))], axis=-1)  # (sets, repeats, n, k + 1)
+        design = _design(xs[:, None, :], w, b)  # (sets, repeats, n_train, k + 1)
         coefs = least_squares(design, ys[:, None, :])  # (sets, repeats, k + 1)
         train[i] = np.sqrt(np.mean(((design @ coefs[..., None])[..., 0] - ys[:, None, :]) ** 2, axis=-1))
-        outputs = _outputs_on_grid(x_test, w.reshape(-1, k), b.reshape(-1, k), coefs[..., :-1].reshape(-1, k))
-        outputs += coefs[..., -1].reshape(-1, 1)
-        test[i] = np.sqrt(np.mean((outputs - sine(x_test)) ** 2, axis=-1)).reshape(n_sets, n_repeats)
+        test[i] = np.sqrt(np.mean((_outputs_on_grid(x_test, w, b, coefs) - sine(x_test)) ** 2, axis=-1))
     return Generalisation(xs, ys, widths, train, test)
 
 
-def _outputs_on_grid(x: np.ndarray, w: np.ndarray, b: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """``sum_j v_j relu(w_j x + b_j)`` for F stacked hidden layers at sorted points ``x``.
+def _outputs_on_grid(x: np.ndarray, w: np.ndarray, b: np.ndarray, coefs: np.ndarray) -> np.ndarray:
+    """Outputs ``sum_j v_j relu(w_j x + b_j) + c`` of stacked networks at sorted points ``x`` (n,).
 
-    Unit j adds the straight line ``v_j (w_j x + b_j)`` on one side of its kink ``-b_j / w_j``
-    (right of it if ``w_j > 0``, left if ``w_j < 0``) and 0 on the other. So the sum is
-    ``slope(x) * x + offset(x)``, where slope and offset add up the lines of the units active at
-    ``x``; they change only at kinks, so a running sum over the grid builds them: O(F (n + k))
-    work instead of the O(F n k) of the dense forward pass, with the same outputs up to rounding.
-
-    Parameters
-    ----------
-    x : numpy.ndarray, shape (n,)
-        Sorted inputs.
-    w, b, v : numpy.ndarray, shape (F, k)
-        Input weights (non-zero), hidden biases and output weights of F networks.
-
-    Returns
-    -------
-    numpy.ndarray, shape (F, n)
+    Unit j adds the line ``v_j (w_j x + b_j)`` on one side of its kink ``-b_j / w_j`` (the right
+    if ``w_j > 0``) and 0 on the other. So the output is ``slope(x) x + offset(x) + c``, where
+    slope and offset add up the lines of the units active at ``x``: they change only at kinks,
+    and a running sum over the grid builds them in O(n + k) per network instead of O(n k).
+    ``w, b`` (..., k) broadcast against ``coefs`` (..., k + 1), the output weights ``v`` then ``c``.
     """
+    v, c = coefs[..., :-1], coefs[..., -1:]
+    w, b = (np.broadcast_to(a, v.shape).reshape(-1, v.shape[-1]) for a in (w, b))
     n_nets, n = w.shape[0], x.size
     at_kink = np.searchsorted(x, -b / w)  # first point at or right of each kink (where relu is 0)
-    start = np.where(w > 0, at_kink, 0)  # each unit is active on the points [start, stop)
-    stop = np.where(w > 0, n, at_kink)
+    start, stop = np.where(w > 0, at_kink, 0), np.where(w > 0, n, at_kink)  # active on [start, stop)
     row = np.arange(n_nets)[:, None] * (n + 1)
 
     def running_sum(values: np.ndarray) -> np.ndarray:  # (F, k) -> (F, n): total over active units
@@ -417,4 +396,5 @@ def _outputs_on_grid(x: np.ndarray, w: np.ndarray, b: np.ndarray, v: np.ndarray)
         changes -= np.bincount((row + stop).ravel(), values.ravel(), n_nets * (n + 1))
         return np.cumsum(changes.reshape(n_nets, n + 1)[:, :n], axis=1)
 
-    return running_sum(v * w) * x + running_sum(v * b)
+    v = v.reshape(-1, v.shape[-1])
+    return (running_sum(v * w) * x + running_sum(v * b)).reshape(*c.shape[:-1], n) + c

@@ -136,8 +136,14 @@ def test_outputs_on_grid_is_the_dense_forward_pass():
     w = np.array([[1.0, -2.0, 0.5, -1.0], [3.0, 1.0, -0.5, 2.0]])
     b = np.array([[0.3, -1.0, 2.0, -5.0], [-1.5, 0.0, 0.1, 9.0]])
     v = np.array([[1.0, 2.0, -1.0, 0.5], [-2.0, 1.0, 3.0, 0.25]])
+    c = np.array([0.5, -1.0])
     dense = np.maximum(x[None, :, None] * w[:, None, :] + b[:, None, :], 0.0) @ v[:, :, None]
-    np.testing.assert_allclose(ap._outputs_on_grid(x, w, b, v), dense[:, :, 0], atol=1e-12)
+    outputs = ap._outputs_on_grid(x, w, b, np.column_stack([v, c]))
+    np.testing.assert_allclose(outputs, dense[:, :, 0] + c[:, None], atol=1e-12)
+    # The layers broadcast against stacked coefficients (several targets on the same layers).
+    twice = ap._outputs_on_grid(x, w, b, np.stack([np.column_stack([v, c]), np.column_stack([-v, c])]))
+    np.testing.assert_allclose(twice[0], outputs, atol=1e-12)
+    np.testing.assert_allclose(twice[1], 2 * c[:, None] - outputs, atol=1e-12)
 
 
 def test_a_continuous_network_misses_the_step_by_half_the_jump():

@@ -1,11 +1,14 @@
-"""Chapter 2's figures on SmolLM2: alt text built from the numbers drawn, no display needed."""
+"""Chapter 2's figures on SmolLM2 and its log axes: alt text built from the numbers drawn, no display needed."""
 
 import numpy as np
 import pytest
+from matplotlib.ticker import NullLocator
 
 from mlcourse import quantization as Q
 from mlcourse import scale
 from mlcourse.figures import chapter2 as figs
+from mlcourse.figures.log_axes import plain_log, power_label
+from mlcourse.figures.plot import new_figure
 
 
 def test_config_vs_file_names_every_component_and_total():
@@ -60,3 +63,22 @@ def test_kv_cache_figure_from_the_table():
     assert len(plot.fig.axes[0].patches) == 8
     with pytest.raises(ValueError, match="at least one model"):
         figs.plot_kv_cache({})
+
+
+def test_log_axes_are_labelled_in_plain_text_without_minor_ticks():
+    expected = {1e-5: "10⁻⁵", 0.001: "0.001", 0.1: "0.1", 1.0: "1", 256.0: "256", 1e8: "10⁸", 1e12: "10¹²"}
+    assert {v: power_label(v) for v in expected} == expected
+    assert power_label(0.0) == "0" and power_label(-1e6) == "-10⁶" and power_label(2.5e7) == "2.5e+07"
+    fig = new_figure()
+    ax = fig.add_subplot()
+    ax.plot([1, 256], [1e-4, 1.0])
+    plain_log(ax, "x", base=2)
+    plain_log(ax, "y")
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert isinstance(ax.xaxis.get_minor_locator(), NullLocator) and isinstance(
+        ax.yaxis.get_minor_locator(), NullLocator
+    )
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert "256" in labels and not any("$" in t for t in labels)
+    plain_log(ax, "y", linthresh=0.1)
+    assert ax.get_yscale() == "symlog"

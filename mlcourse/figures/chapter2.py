@@ -4,10 +4,7 @@ Each ``draw_*`` draws on a figure and returns the numbers its alt text needs; ea
 calls it once and builds a :class:`~mlcourse.figures.plot.Plot` from what it returned.
 The figures on SmolLM2 (:mod:`.chapter2_smollm2`) and on learned features
 (:mod:`.chapter2_features`) live in their own modules and are re-exported here.
-
-Log axes show their major ticks (one per power, labelled, with grid lines) and no minor ones:
-a log axis otherwise makes an unlabelled tick artist for each of 2, 3, ..., 9 times every
-power, which costs more to lay out and draw than the rest of the axis.
+Log axes are drawn by :func:`~mlcourse.figures.log_axes.plain_log` (plain labels, no minor ticks).
 """
 
 from __future__ import annotations
@@ -25,6 +22,7 @@ from mlcourse.figures.chapter2_features import plot_learned_vs_random as plot_le
 from mlcourse.figures.chapter2_smollm2 import plot_config_vs_file as plot_config_vs_file
 from mlcourse.figures.chapter2_smollm2 import plot_kv_cache as plot_kv_cache
 from mlcourse.figures.chapter2_smollm2 import plot_quantization as plot_quantization
+from mlcourse.figures.log_axes import plain_log
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, PAPER, styled
 from mlcourse.losses import mse
@@ -95,7 +93,7 @@ def plot_mlp_diagram(params: Mapping[str, np.ndarray]) -> Plot:
         for layer, n in enumerate(sizes):
             for j in range(n):
                 y = y_of(n, j)
-                text = f"$x_{j + 1}$" if layer == 0 else f"{layers[layer - 1][1][j]:+.2f}"
+                text = f"x{'₁₂₃₄₅₆₇₈'[j]}" if layer == 0 else f"{layers[layer - 1][1][j]:+.2f}"
                 ax.text(xs[layer], y, text, ha="center", va="center", fontsize=8.5 if layer else 10, zorder=4)
             ax.text(xs[layer], (max(sizes) - 1) / 2 + 0.6, f"{names[layer]}\n({n})", ha="center", va="bottom")
         ax.plot([], [], color=PALETTE["blue"], label="weight > 0")
@@ -148,8 +146,7 @@ def plot_parameters_and_scale(configs: Sequence[TransformerConfig] | None = None
         left, right = fig.subplots(1, 2, width_ratios=[1.6, 1])
         y = np.arange(len(configs))[::-1]
         left.barh(y, counts, color=PALETTE["sky"], height=0.6)
-        left.set_xscale("log")
-        left.minorticks_off()  # major ticks only, see the module doc
+        plain_log(left, "x")
         left.set_xlim(5e7, max(counts) * 60)
         left.set_yticks(y, names)
         left.set_xlabel("parameters (log scale)")
@@ -336,9 +333,7 @@ def plot_error_vs_parameters(curves: Sequence[ap.ErrorCurve]) -> Plot:
             mean = curve.rms.mean(axis=1)
             ax.plot(curve.n_parameters, curve.rms, marker, color=MUTED, markersize=2.5, alpha=0.6)
             ax.plot(curve.n_parameters, mean, marker + "-", label=f"{curve.target} (mean of {curve.rms.shape[1]})")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.minorticks_off()  # major ticks only, see the module doc
+        plain_log(ax, "xy")
         ax.set_xlabel("parameters 3k + 1 (k hidden units)")
         ax.set_ylabel("RMS error on [-π, π]")
         ax.set_title("More hidden units, closer fit")
@@ -387,9 +382,8 @@ def plot_fit_vs_generalise(result: ap.Generalisation, n_hidden: int = 256, seed:
         right.plot(result.widths, test_sets, color=MUTED, linewidth=0.7, alpha=0.6)
         right.plot(result.widths, mean_train, "o-", label="on the training points (mean)")
         right.plot(result.widths, mean_test, "s-", label=f"against the true curve (mean of {n_sets} sets)")
-        right.set_xscale("log", base=2)
-        right.set_yscale("symlog", linthresh=0.1)
-        right.minorticks_off()  # major ticks only, see the module doc
+        plain_log(right, "x", base=2)
+        plain_log(right, "y", linthresh=0.1)
         right.set_ylim(0, max(3.0, float(test_sets.max()) * 1.1))
         right.set_xlabel("hidden units k")
         right.set_ylabel("RMS error")

@@ -6,6 +6,7 @@ import numpy as np
 
 from mlcourse import approximation as ap
 from mlcourse import features
+from mlcourse.figures.log_axes import plain_log
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import MUTED, PALETTE, styled
 from mlcourse.validation import as_int
@@ -36,9 +37,8 @@ def plot_learned_vs_random(result: features.FeatureComparison, n_hidden: int = 4
         ):
             left.plot(result.widths, rms, ".", color=colour, alpha=0.4, markersize=4)
             left.plot(result.widths, mean, "o-", color=colour, label=f"{label} (mean of {n_seeds})")
-        left.set_xscale("log", base=2)
-        left.set_yscale("log")
-        left.minorticks_off()  # major ticks only: dozens of unlabelled minor ticks cost more than the curves
+        plain_log(left, "x", base=2)
+        plain_log(left, "y")
         left.set_xlabel("hidden units k")
         left.set_ylabel(f"RMS error against {result.target}")
         left.set_title("Same width, learned features fit better", fontsize=11)

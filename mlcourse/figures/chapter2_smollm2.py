@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from mlcourse.figures.log_axes import plain_log
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.quantization import BLOCK_SIZE, dequantize_q4_1_block
@@ -138,7 +139,7 @@ def plot_kv_cache(table: Mapping[str, Mapping[str, float]]) -> Plot:
             ax.bar(xs, values, width=width * 0.9, color=colour, label=kind)
             for x, v in zip(xs, values, strict=True):
                 ax.text(x, v * 1.3, format_bytes(v), ha="center", va="bottom", fontsize=7.5, rotation=90)
-        ax.set_yscale("log")
+        plain_log(ax, "y")
         ax.set_ylim(1e3, max(max(r.values()) for r in table.values()) * 200)
         ax.set_xticks(range(len(models)), models)
         ax.set_ylabel("bytes (log scale)")
