@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from matplotlib.collections import LineCollection
 
 from mlcourse import bias_variance as bv
 from mlcourse import double_descent as dd
@@ -67,7 +68,10 @@ def test_draw_fits_title_reports_the_settings():
     result = figs.draw_fits(fig, degree=3, n=12, noise=0.2, ridge=0.0)
     title = fig.axes[0].get_title()
     assert title.startswith("degree 3, n = 12, σ = 0.2") and "variance" in title
-    assert len(fig.axes[0].get_lines()) >= 21  # 20 fits and the true curve
+    # The fit to the orange points and the true curve are lines; the 19 other fits one collection.
+    assert len(fig.axes[0].get_lines()) >= 2
+    (others,) = [c for c in fig.axes[0].collections if isinstance(c, LineCollection)]
+    assert len(others.get_segments()) == 19 and all(seg.shape[1] == 2 for seg in others.get_segments())
     # It returns the numbers its title shows, measured on the same 200 training sets.
     e = bv.make_experiment(12, np.random.default_rng(0), noise=0.2, n_sets=200, n_test=100)
     assert result == bv.measure(e, regression.polynomial_fitter(3))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullLocator
 
@@ -145,8 +146,8 @@ def draw_fits(
     curves = regression.predict_polynomial(coefs, _GRID)
     fig.set_layout_engine("none")
     ax = fig.add_axes((0.085, 0.14, 0.895, 0.77))
-    for curve in curves[1:]:
-        ax.plot(_GRID, curve, color=PALETTE["sky"], alpha=0.45, linewidth=1.0)
+    others = np.stack(np.broadcast_arrays(_GRID, curves[1:]), axis=-1)  # (19, points, 2): one line each
+    ax.add_collection(LineCollection(others, colors=PALETTE["sky"], alpha=0.45, linewidths=1.0))
     ax.plot(_GRID, curves[0], color=PALETTE["blue"], linewidth=2.2, label="fit to the orange points")
     ax.plot(_GRID, regression.target(_GRID), color=INK, linestyle="--", linewidth=1.5, label="true f(x)")
     ax.scatter(experiment.x_train[0], experiment.y_train[0], s=16, color=PALETTE["orange"], zorder=3)
