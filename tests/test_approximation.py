@@ -237,7 +237,9 @@ def test_plot_fit_draws_the_fitted_network():
 def test_why_diagram_sums_the_drawn_units():
     plot = figs.plot_why_networks_work(8)
     many, total = plot.fig.axes[1], plot.fig.axes[2]
-    parts = sum(line.get_ydata() for line in many.get_lines())
+    (units,) = many.collections  # one line per unit
+    assert len(units.get_segments()) == 8
+    parts = sum(segment[:, 1] for segment in units.get_segments())
     summed = total.get_lines()[1].get_ydata()
     offset = summed - parts
     np.testing.assert_allclose(offset, offset[0])  # the sum of the drawn units plus one constant

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
@@ -256,14 +257,17 @@ def plot_why_networks_work(n_hidden: int = 8) -> Plot:
             arrowprops={"arrowstyle": "-|>", "color": MUTED},
         )
         one.set_title("1. One unit: relu(w·x + b)", fontsize=11)
-        contributions = ap.hidden(net, x) * net.params["W2"][:, 0]
-        for j in range(k):
-            many.plot(x, contributions[:, j], linewidth=1.4)
+        contributions = ap.hidden(net, x) * net.params["W2"][:, 0]  # (points, k)
+        colours = itertools.cycle(rcParams["axes.prop_cycle"].by_key()["color"])  # as k plot() calls
+        units = [np.column_stack([x, contributions[:, j]]) for j in range(k)]
+        many.add_collection(LineCollection(units, colors=[next(colours) for _ in range(k)], linewidths=1.4))
+        many.autoscale_view()
         many.set_title(f"2. {k} units, each × its weight", fontsize=11)
         total.plot(x, ap.sine(x), color=MUTED, linestyle="--", label="target sin(x)")
         total.plot(x, output, color=PALETTE["vermillion"], label="sum of the units")
-        for kink in ap.kinks(net):
-            total.axvline(kink, color=PALETTE["sky"], linewidth=0.8, zorder=0)
+        total.vlines(
+            ap.kinks(net), 0, 1, transform=total.get_xaxis_transform(), color=PALETTE["sky"], linewidth=0.8, zorder=0
+        )
         total.set_title(f"3. Add them up: {net.n_parameters} parameters", fontsize=11)
         total.legend(loc="lower right", fontsize=8)
         for ax in (one, many, total):
