@@ -82,3 +82,54 @@ def test_log_axes_are_labelled_in_plain_text_without_minor_ticks():
     assert "256" in labels and not any("$" in t for t in labels)
     plain_log(ax, "y", linthresh=0.1)
     assert ax.get_yscale() == "symlog"
+
+
+def chapter2_figures():
+    """Chapter 2's fixed-layout figures, on inputs like the chapter's (no SmolLM2 needed)."""
+    from mlcourse import approximation as ap
+    from mlcourse import features, mlp
+
+    storage = {"Q4_1": {"tensors": 2, "weights": 64, "bytes": 40, "bits per weight": 5.0}}
+    curves = ap.error_curves(["sine", "step"], [1, 4, 16, 64], np.random.default_rng(0), n_repeats=2)
+    comparison = features.compare_features("sine", [2, 4, 8], np.random.default_rng(0), n_seeds=2, steps=20)
+    return {
+        "mlp": figs.plot_mlp_diagram(mlp.init_params((3, 4, 2), np.random.default_rng(0), activation="relu")),
+        "scale": figs.plot_parameters_and_scale(),
+        "memory": figs.plot_memory_by_dtype(scale.LLAMA2_7B),
+        "quantization": figs.plot_quantization(storage, 5.5, q4_1_block(0.5, -1.0, list(range(16)) * 2)),
+        "kv": figs.plot_kv_cache(scale.kv_cache_table([scale.SMOLLM2_135M, scale.LLAMA2_7B])),
+        "why": figs.plot_why_networks_work(8),
+        "errors": figs.plot_error_vs_parameters(curves),
+        "learned": figs.plot_learned_vs_random(comparison, n_hidden=4),
+        "generalise": figs.plot_fit_vs_generalise(ap.train_test_errors([1, 4, 64], np.random.default_rng(1))),
+        "fit": figs.plot_fit(8),
+    }
+
+
+def drawn_positions(fig):
+    """Draw ``fig`` as it is rendered (text raised to the page's floor); return its axes' positions."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from mlcourse.figures.plot import min_font_pt, readable_text
+
+    with readable_text(fig, min_font_pt(fig.get_figwidth())):
+        FigureCanvasAgg(fig).draw()
+    return [ax.get_position(original=True).bounds for ax in fig.axes]
+
+
+def test_fixed_layouts_keep_every_text_on_the_canvas_and_match_constrained_layout():
+    # The figures skip constrained layout at render (mlcourse.figures.fixed_layout); their fixed
+    # positions must still hold every label (nothing drawn on the canvas' outer edge, where a
+    # clipped label would show) and be about the ones constrained layout would choose.
+    from io import BytesIO
+
+    from PIL import Image
+
+    for name, plot in chapter2_figures().items():
+        assert plot.fig.get_layout_engine().__class__.__name__ != "ConstrainedLayoutEngine", name
+        pixels = np.asarray(Image.open(BytesIO(plot.to_png())).convert("L"))
+        edge = np.concatenate([pixels[:2].ravel(), pixels[-2:].ravel(), pixels[:, :2].ravel(), pixels[:, -2:].ravel()])
+        assert edge.min() > 200, name  # paper-white all round
+        fixed = drawn_positions(plot.fig)
+        plot.fig.set_layout_engine("constrained")
+        np.testing.assert_allclose(fixed, drawn_positions(plot.fig), atol=0.03, err_msg=name)

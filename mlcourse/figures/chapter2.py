@@ -23,6 +23,7 @@ from mlcourse.figures.chapter2_features import plot_learned_vs_random as plot_le
 from mlcourse.figures.chapter2_smollm2 import plot_config_vs_file as plot_config_vs_file
 from mlcourse.figures.chapter2_smollm2 import plot_kv_cache as plot_kv_cache
 from mlcourse.figures.chapter2_smollm2 import plot_quantization as plot_quantization
+from mlcourse.figures.fixed_layout import fix_layout
 from mlcourse.figures.log_axes import plain_log
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, PAPER, styled
@@ -106,6 +107,7 @@ def plot_mlp_diagram(params: Mapping[str, np.ndarray]) -> Plot:
             f"{'-'.join(map(str, sizes))} MLP, {total} parameters: weights on the edges, biases in the neurons",
             fontsize=10,
         )
+        fix_layout(fig, (0.0056, 0.011, 0.9889, 0.9274))  # constrained layout's positions, see fixed_layout
     parts = "; ".join(
         f"{n_in} to {n_out}: {n_in * n_out} weights and {n_out} biases" for n_in, n_out in itertools.pairwise(sizes)
     )
@@ -170,6 +172,7 @@ def plot_parameters_and_scale(configs: Sequence[TransformerConfig] | None = None
         right.grid(axis="y", visible=False)
         right.set_title("Where the parameters are")
         right.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, handlelength=1.2)
+        fix_layout(fig, (0.1327, 0.1122, 0.2874, 0.8337), (0.6176, 0.1122, 0.1796, 0.8337))
     bd_first, bd_last = breakdowns[0], breakdowns[-1]
     emb_first = (bd_first["token embedding"] + bd_first["position embedding"]) / counts[0]
     emb_last = (bd_last["token embedding"] + bd_last["output head"]) / counts[-1]
@@ -220,6 +223,7 @@ def plot_memory_by_dtype(
         ax.set_ylim(0, bottom * 1.15)
         ax.set_title(f"{config.name}, {short_count(n)} parameters: memory before activations")
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        fix_layout(fig, (0.0766, 0.1333, 0.6285, 0.7968))
     return Plot(
         fig,
         f"Bar chart of the memory {config.name} ({n:,} parameters) needs: weights alone take "
@@ -273,6 +277,9 @@ def plot_why_networks_work(n_hidden: int = 8) -> Plot:
         for ax in (one, many, total):
             ax.set_xlabel("x")
             ax.set_xlim(*ap.INTERVAL)
+        fix_layout(
+            fig, (0.0399, 0.1628, 0.2854, 0.7591), (0.3674, 0.1628, 0.2854, 0.7591), (0.7104, 0.1628, 0.2854, 0.7591)
+        )
     return Plot(
         fig,
         f"Three panels. One ReLU unit is a hinge: zero, then a straight rise after its kink. "
@@ -298,7 +305,10 @@ def draw_fit(fig: Figure, *, n_hidden: int, target: str = "sine", seed: int = 0)
     x = ap.grid(2001)
     rms = ap.rms_error(net, x, f)
     k = net.layer_sizes[1]
+    # Fixed margins (those constrained layout finds for a 7 x 3.6 inch figure) instead of a layout
+    # pass per frame: a scrubber redraws this figure for every frame, and its labels never move.
     ax = fig.add_subplot()
+    fix_layout(fig, (0.099, 0.135, 0.895, 0.795))
     ax.plot(x, f(x), color=MUTED, linestyle="--", label=f"target: {target}")
     ax.plot(x, ap.network_output(net, x), color=PALETTE["blue"], label="network")
     ax.plot(ap.kinks(net), np.full(k, -1.35), "|", color=PALETTE["vermillion"], markersize=10, label="kinks")
@@ -342,6 +352,7 @@ def plot_error_vs_parameters(curves: Sequence[ap.ErrorCurve]) -> Plot:
         ax.set_ylabel("RMS error on [-π, π]")
         ax.set_title("More hidden units, closer fit")
         ax.legend()
+        fix_layout(fig, (0.1069, 0.135, 0.8872, 0.7951))
     parts = "; ".join(
         f"{c.target}: from {c.rms.mean(axis=1)[0]:.2g} with {c.n_parameters[0]} parameters to "
         f"{c.rms.mean(axis=1)[-1]:.2g} with {c.n_parameters[-1]}"
@@ -393,6 +404,7 @@ def plot_fit_vs_generalise(result: ap.Generalisation, n_hidden: int = 256, seed:
         right.set_ylabel("RMS error")
         right.set_title("Training error → 0, the true error does not", fontsize=11)
         right.legend(fontsize=8, loc="upper left")
+        fix_layout(fig, (0.0378, 0.145, 0.4452, 0.7856), (0.5507, 0.145, 0.4452, 0.7856))
     best = int(np.argmin(mean_test))
     return Plot(
         fig,

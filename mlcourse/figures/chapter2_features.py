@@ -6,6 +6,7 @@ import numpy as np
 
 from mlcourse import approximation as ap
 from mlcourse import features
+from mlcourse.figures.fixed_layout import fix_layout
 from mlcourse.figures.log_axes import plain_log
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import MUTED, PALETTE, styled
@@ -54,6 +55,7 @@ def plot_learned_vs_random(result: features.FeatureComparison, n_hidden: int = 4
         right.set_xlabel("x")
         right.set_title(f"{k} units: the trained kinks move (ticks)", fontsize=11)
         right.legend(fontsize=8, loc="upper left")
+        fix_layout(fig, (0.0723, 0.145, 0.4321, 0.7856), (0.5637, 0.145, 0.4321, 0.7856))  # see fixed_layout
     before, after = ap.rms_error(start, x, f), ap.rms_error(trained, x, f)
     pairs = "; ".join(
         f"{w} units: {r:.2g} random, {lr:.2g} trained"

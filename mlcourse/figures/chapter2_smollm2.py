@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from mlcourse.figures.fixed_layout import fix_layout
 from mlcourse.figures.log_axes import plain_log
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
@@ -102,7 +103,8 @@ def plot_quantization(storage: Mapping[str, Mapping[str, float]], file_bits: flo
         right.plot(np.arange(BLOCK_SIZE), weights, "o", color=PALETTE["vermillion"], markersize=4)
         right.set_xlabel("weight in the block")
         right.set_ylabel("value")
-        right.set_title("One Q4_1 block: 32 weights on 16 levels d·q + m", fontsize=11)
+        right.set_title("Q4_1 block: 32 weights on 16 levels d·q + m", fontsize=11)
+        fix_layout(fig, (0.0567, 0.1535, 0.4666, 0.773), (0.607, 0.1535, 0.3889, 0.773))
     parts = ", ".join(f"{n} {b:.3g}" for n, b in zip(names, bits, strict=True))
     return Plot(
         fig,
@@ -145,6 +147,7 @@ def plot_kv_cache(table: Mapping[str, Mapping[str, float]]) -> Plot:
         ax.set_ylabel("bytes (log scale)")
         ax.set_title("Weights (bf16) against the KV cache (fp16)")
         ax.legend(fontsize=8, loc="upper left", ncol=2)
+        fix_layout(fig, (0.0802, 0.0791, 0.9151, 0.851))
     parts = "; ".join(
         f"{m}: weights {format_bytes(table[m]['weights'])}, "
         + ", ".join(f"{k} {format_bytes(table[m][k])}" for k in kinds[1:])
