@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from fixed_layout_check import assert_fixed_layout_holds
 from matplotlib.ticker import NullLocator
 
 from mlcourse import quantization as Q
@@ -106,30 +107,6 @@ def chapter2_figures():
     }
 
 
-def drawn_positions(fig):
-    """Draw ``fig`` as it is rendered (text raised to the page's floor); return its axes' positions."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    from mlcourse.figures.plot import min_font_pt, readable_text
-
-    with readable_text(fig, min_font_pt(fig.get_figwidth())):
-        FigureCanvasAgg(fig).draw()
-    return [ax.get_position(original=True).bounds for ax in fig.axes]
-
-
 def test_fixed_layouts_keep_every_text_on_the_canvas_and_match_constrained_layout():
-    # The figures skip constrained layout at render (mlcourse.figures.fixed_layout); their fixed
-    # positions must still hold every label (nothing drawn on the canvas' outer edge, where a
-    # clipped label would show) and be about the ones constrained layout would choose.
-    from io import BytesIO
-
-    from PIL import Image
-
     for name, plot in chapter2_figures().items():
-        assert plot.fig.get_layout_engine().__class__.__name__ != "ConstrainedLayoutEngine", name
-        pixels = np.asarray(Image.open(BytesIO(plot.to_png())).convert("L"))
-        edge = np.concatenate([pixels[:2].ravel(), pixels[-2:].ravel(), pixels[:, :2].ravel(), pixels[:, -2:].ravel()])
-        assert edge.min() > 200, name  # paper-white all round
-        fixed = drawn_positions(plot.fig)
-        plot.fig.set_layout_engine("constrained")
-        np.testing.assert_allclose(fixed, drawn_positions(plot.fig), atol=0.03, err_msg=name)
+        assert_fixed_layout_holds(plot, name)

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from fixed_layout_check import assert_fixed_layout_holds
 from matplotlib.collections import LineCollection
 
 from mlcourse import bias_variance as bv
@@ -99,3 +100,34 @@ def test_plot_early_stopping_describes_its_curves_and_checks_lengths():
         figs_beyond.plot_early_stopping(
             steps, [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], weight_decay=-1, ridge_error=1.0, least_squares_error=1.0
         )
+
+
+def test_fixed_layouts_keep_every_text_on_the_canvas_and_match_constrained_layout(sweep):
+    degrees, results = sweep
+    rng = np.random.default_rng(15)
+    e = bv.make_experiment(20, rng, n_sets=20, n_test=20)
+    w, b = regression.random_features(40, rng, scale=25.0, n_sets=20)
+    counts = [2, 10, 19, 20, 21, 40]
+    steps = [1, 10, 100, 1000]
+    plots = {
+        "tradeoff": figs.plot_tradeoff_diagram(np.random.default_rng(1)),
+        "train_test": figs.plot_train_test(degrees, results),
+        "decomposition": figs.plot_decomposition(degrees, results, xlabel="polynomial degree"),
+        "ridge": figs.plot_decomposition([1e-3, 1e-2, 1e-1], results[:3], xlabel="ridge strength λ", logx=True),
+        "selection": figs.plot_model_selection(
+            degrees, np.linspace(1, 0.3, 6), np.linspace(0.9, 0.2, 6), np.arange(6.0) + 1, [1, 2, 2], [2, 2, 3]
+        ),
+        "learning": figs.plot_learning_curve_by_size([10, 20, 40], bv.learning_curve([10, 20, 40], 2, rng), degree=2),
+        "double_descent": figs_beyond.plot_double_descent(counts, dd.feature_sweep(e, counts, w, b), n=20),
+        "early_stopping": figs_beyond.plot_early_stopping(
+            steps,
+            [0.5, 0.2, 0.3, 0.4],
+            [0.4, 0.1, 0.05, 0.02],
+            [0.5, 0.2, 0.2, 0.2],
+            weight_decay=1e-2,
+            ridge_error=0.2,
+            least_squares_error=0.45,
+        ),
+    }
+    for name, plot in plots.items():
+        assert_fixed_layout_holds(plot, name)

@@ -18,6 +18,7 @@ from matplotlib.ticker import FuncFormatter, NullLocator
 
 from mlcourse import regression
 from mlcourse.bias_variance import Decomposition, make_experiment, measure
+from mlcourse.figures.fixed_layout import fix_layout
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
@@ -96,6 +97,11 @@ def plot_tradeoff_diagram(rng: np.random.Generator, *, n: int = 20, noise: float
                 ax.set_ylabel("y")
             else:
                 ax.tick_params(labelleft=False)
+        # The positions constrained layout finds, without its pass at every render (see fixed_layout).
+        bottom = (0.0795, 0.3012, 0.3886)
+        fix_layout(
+            fig, (0.0623, 0.5464, 0.9331, 0.4468), *((x, bottom[0], *bottom[1:]) for x in (0.0623, 0.3782, 0.6941))
+        )
     return Plot(
         fig,
         "The bias-variance tradeoff. Top: as model complexity grows, the squared bias falls and the "
@@ -221,12 +227,16 @@ def plot_train_test(degrees: Sequence[int], results: Sequence[Decomposition]) ->
         ax.plot(degrees, test, "s-", color=PALETTE["vermillion"], label="test error")
         ax.axhline(noise, color=MUTED, linestyle=":", label=f"noise σ² = {noise:g}")
         ax.axvline(best, color=PALETTE["green"], linestyle="--", linewidth=1.3)
-        ax.text(best + 0.15, test.max() * 0.9, f"lowest test error:\ndegree {best}", color=PALETTE["green"], va="top")
+        left = best > degrees[0] + 0.7 * (degrees[-1] - degrees[0])  # near the right edge: label on the left
+        label = f"lowest test error:\ndegree {best}"
+        x_label, ha = (best - 0.15, "right") if left else (best + 0.15, "left")
+        ax.text(x_label, test.max() * 0.9, label, color=PALETTE["green"], va="top", ha=ha)
         ax.set_ylim(bottom=0)
         ax.set_xlabel("polynomial degree (model complexity)")
         ax.set_ylabel("mean squared error")
         ax.set_xticks(degrees)
         ax.legend(loc="upper right")
+        fix_layout(fig, (0.0816, 0.1279, 0.9124, 0.8611))
     return Plot(
         fig,
         f"Training and test error of polynomial fits against degree 0 to {degrees[-1]}, averaged over "
@@ -287,6 +297,8 @@ def plot_decomposition(
         if title:
             ax.set_title(title)
         ax.legend(loc="best", fontsize=9)
+        if not title and not logy:  # the page's two uses; other labels need their own layout
+            fix_layout(fig, (0.0816, 0.1246, 0.9124, 0.8647))
     worst = float(np.max(np.abs(test - total) / se))
     return Plot(
         fig,
@@ -355,6 +367,7 @@ def plot_model_selection(
         right.set_ylabel("data sets")
         right.set_title(f"choices over {len(cv_choices)} data sets", fontsize=10.5)
         right.legend(fontsize=8.5)
+        fix_layout(fig, (0.0698, 0.1298, 0.4304, 0.8082), (0.565, 0.1298, 0.4304, 0.8082))
     return Plot(
         fig,
         f"Model selection. Left: on one data set, the validation-set error picks degree "
@@ -388,6 +401,7 @@ def plot_learning_curve_by_size(sizes: Sequence[int], results: Sequence[Decompos
         ax.set_ylabel("mean squared error (log scale)")
         ax.set_title(f"learning curves, polynomial of degree {degree}", fontsize=11)
         ax.legend(fontsize=8.5, ncol=2, loc="upper right")
+        fix_layout(fig, (0.0942, 0.1246, 0.8998, 0.8135))
     return Plot(
         fig,
         f"Learning curves of a degree-{degree} polynomial for training sets of {sizes[0]:g} to {sizes[-1]:g} points. "

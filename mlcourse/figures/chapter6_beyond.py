@@ -12,6 +12,7 @@ import numpy as np
 
 from mlcourse.bias_variance import Decomposition
 from mlcourse.figures.chapter6 import _plain_log, _settings, _values
+from mlcourse.figures.fixed_layout import fix_layout
 from mlcourse.figures.plot import Plot, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number
@@ -50,6 +51,7 @@ def plot_double_descent(counts: Sequence[int], results: Sequence[Decomposition],
         left.set_ylim(bottom=1e-4)
         right.set_ylabel("mean norm of the coefficients (log)")
         right.set_title("size of the minimum-norm fit", fontsize=11)
+        fix_layout(fig, (0.0959, 0.1264, 0.488, 0.8118), (0.6904, 0.1264, 0.305, 0.8118))  # see fixed_layout
     return Plot(
         fig,
         f"Double descent with random cosine features and minimum-norm least squares on {n} training points. "
@@ -116,6 +118,7 @@ def plot_early_stopping(
         ax.set_xlabel("gradient-descent steps (log scale)")
         ax.set_ylabel("mean squared error")
         ax.legend(fontsize=8.5, loc="upper center", ncol=2)
+        fix_layout(fig, (0.0816, 0.1246, 0.9124, 0.8647))
     return Plot(
         fig,
         f"Gradient descent on a degree-10 polynomial from zero coefficients, errors averaged over many training "
