@@ -23,8 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from mlcourse.losses import cross_entropy
-from mlcourse.softmax import softmax
+from mlcourse.losses import _mean_cross_entropy, cross_entropy
 from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng, as_str
 
 #: The hidden layers' non-linearities.
@@ -132,8 +131,7 @@ def forward(params: Mapping[str, np.ndarray], X, *, activation: str = "tanh") ->
     -------
     numpy.ndarray, shape (n, n_out)
     """
-    outputs, _ = forward_with_inputs(params, X, activation=activation)
-    return outputs
+    return forward_with_inputs(params, X, activation=activation)[0]
 
 
 def forward_with_inputs(
@@ -164,7 +162,7 @@ def _forward_with_inputs(
         for i in range(1, n_layers + 1):
             inputs.append(h)
             z = h @ params[f"W{i}"] + params[f"b{i}"]
-            h = z if i == n_layers else activate(z, activation)
+            h = z if i == n_layers else np.tanh(z) if activation == "tanh" else np.maximum(z, 0.0)  # activate(z)
     if not np.isfinite(h.sum()):
         raise FloatingPointError("the forward pass overflowed: the weights are far too large (or infinite)")
     return h, inputs
@@ -187,7 +185,8 @@ def logit_gradient(logits: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _logit_gradient(logits: np.ndarray, y: np.ndarray) -> np.ndarray:
-    dz = softmax(logits)  # predicted probabilities p
+    dz = np.exp(logits - np.max(logits, axis=1, keepdims=True))  # softmax of the finite logits:
+    dz /= np.sum(dz, axis=1, keepdims=True)  # the predicted probabilities p
     dz[np.arange(len(y)), y] -= 1.0  # p - onehot(y)
     return dz / len(y)  # the loss is a mean over n rows
 
@@ -236,7 +235,8 @@ def _backward(
         grads[f"W{i}"] = h.T @ dz
         grads[f"b{i}"] = dz.sum(axis=0)
         if i > 1:
-            dz = (dz @ params[f"W{i}"].T) * activation_slope(h, activation)
+            slope = 1.0 - h**2 if activation == "tanh" else (h > 0).astype(h.dtype)  # activation_slope(h)
+            dz = (dz @ params[f"W{i}"].T) * slope
     return {name: grads[name] for name in params}
 
 
@@ -348,13 +348,14 @@ class MLP:
         """
         check_params(self.params)
         X = self._check_X(X)
-        return self._loss_and_grads(X, self._check_y(y, len(X)))
+        y = self._check_y(y, len(X))
+        logits, grads = self._logits_and_grads(X, y)
+        return _mean_cross_entropy(logits, y), grads
 
-    def _loss_and_grads(self, X: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
-        """:meth:`loss_and_grads` on checked inputs (the training loop's inner step)."""
+    def _logits_and_grads(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """:meth:`loss_and_grads` on checked inputs, logits in place of the loss (the training loop needs none)."""
         logits, inputs = _forward_with_inputs(self.params, X, self.activation)
-        dz = _logit_gradient(logits, y)
-        return cross_entropy(logits, y), _backward(self.params, inputs, dz, self.activation)
+        return logits, _backward(self.params, inputs, _logit_gradient(logits, y), self.activation)
 
     def predict(self, X) -> np.ndarray:
         """Predicted class of each row of ``X``: the index of the largest logit, shape (n,), int64."""
@@ -390,8 +391,7 @@ class MLP:
         return parameter_count(self.layer_sizes)
 
     def __repr__(self) -> str:
-        sizes = "-".join(map(str, self.layer_sizes))
-        return f"MLP({sizes}, {self.activation}, {self.n_parameters} parameters)"
+        return f"MLP({'-'.join(map(str, self.layer_sizes))}, {self.activation}, {self.n_parameters} parameters)"
 
     def _check_X(self, X) -> np.ndarray:
         return _check_X(X, self.layer_sizes[0])

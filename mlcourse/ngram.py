@@ -17,6 +17,7 @@ decoding is too cold (repetition) or too hot (gibberish).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -194,31 +195,62 @@ class CharNGram:
         str
             The ``length`` generated characters (without the prompt).
         """
+        length, rng, t, top_k, top_p = self._generation_args(prompt, length, rng, temperature, top_k, top_p)
+        return self._continue(prompt, _uniforms(rng, length, t), t, top_k, top_p, {})
+
+    def _generation_args(self, prompt, length, rng, temperature=1.0, top_k=None, top_p=None) -> tuple:
+        """:meth:`generate`'s arguments checked: ``(length, rng, temperature, top_k, top_p)``."""
         self._require_fit()
         if not isinstance(prompt, str):
             raise TypeError(f"prompt must be a str, got {type(prompt).__name__}")
         length = as_int(length, "length", low=0, high=1_000_000)
         rng = as_rng(rng)
         t = as_number(temperature, "temperature", low=0.0)
-        top_k, top_p = decoding._filter_args(top_k, top_p)
-        # The same draws as decoding.sample(self.logits(text), rng, ...) at every step, with each
-        # context's distribution worked out once (the model has far fewer contexts than steps).
-        tables: dict[str, tuple] = {}
+        return (length, rng, t, *decoding._filter_args(top_k, top_p))
+
+    def _continue(self, prompt: str, uniforms: list, t: float, top_k, top_p, tables: dict) -> str:
+        """:meth:`generate`'s loop, arguments checked: one character per entry of ``uniforms``.
+
+        The same draws as ``decoding.sample(self.logits(text), rng, ...)`` at every step. Each
+        context's distribution is worked out once and kept in ``tables`` (the model has far
+        fewer contexts than steps); runs at the same settings may share it, which changes no draw.
+        """
+        keep = self.order - 1  # characters of context the model reads
         text = prompt
         out = []
-        for _ in range(length):
-            context = self.context_used(text)
+        for u in uniforms:
+            context = text[-keep:] if keep else ""
+            while context and context not in self.counts:  # back off, as context_used does
+                context = context[1:]
             if context not in tables:
                 z = self.logits(context)
-                tables[context] = (decoding.greedy(z),) if t == 0.0 else decoding._cdf_rows(z, t, top_k, top_p)
-            if t == 0.0:  # greedy: rng is not used
-                index = tables[context][0]
-            else:
-                cdf, last = tables[context]
-                index = int(decoding._invert_cdf(cdf[0], last[0], rng.random(1))[0])
+                if t == 0.0:  # greedy: rng is not used
+                    tables[context] = decoding.greedy(z)
+                else:
+                    cdf, last = decoding._cdf_rows(z, t, top_k, top_p)
+                    tables[context] = (cdf[0].tolist(), float(cdf[0, -1]), int(last[0]))
+            if t == 0.0:
+                index = tables[context]
+            else:  # decoding._invert_cdf on plain floats: the first running total above u
+                cdf, total, last = tables[context]
+                index = min(bisect_right(cdf, u * total), last)
             out.append(self.vocab[index])
-            text = text[-(self.order - 1) :] + out[-1] if self.order > 1 else ""
+            text = text[-keep:] + out[-1] if keep else ""
         return "".join(out)
+
+    def _all_tables(self, t: float, top_k, top_p) -> dict:
+        """:meth:`_continue`'s ``tables`` for every context at once, arguments checked.
+
+        One batched call of the decoding code instead of one per context: the same numbers, row
+        by row. Worth it when many characters are generated at the same settings.
+        """
+        contexts = list(self.counts)
+        with np.errstate(divide="ignore"):
+            z = np.log(np.array([self.counts[c] for c in contexts]) + self.smoothing)  # self.logits, row by row
+        if t == 0.0:
+            return dict(zip(contexts, decoding.greedy(z).tolist(), strict=True))
+        cdf, last = decoding._cdf_rows(z, t, top_k, top_p)
+        return {c: (row, row[-1], k) for c, row, k in zip(contexts, cdf.tolist(), last.tolist(), strict=True)}
 
     def cross_entropy(self, text: str) -> float:
         """Mean loss ``-log p(next character)`` over ``text``, in nats per character.
@@ -238,6 +270,15 @@ class CharNGram:
         rows = np.array([self.logits(text[:i]) for i in range(1, len(text))])
         labels = np.array([self._index[c] for c in text[1:]])
         return losses.cross_entropy(rows, labels)
+
+
+def _uniforms(rng: np.random.Generator, length: int, t: float) -> list:
+    """One uniform in [0, 1) per character to generate, drawn at once (``None`` each if greedy).
+
+    ``rng.random(n)`` gives the numbers that ``n`` calls of ``rng.random(1)`` would, so the text
+    and the generator's state afterwards are those of drawing one number per step.
+    """
+    return rng.random(length).tolist() if t > 0.0 else [None] * length
 
 
 # --------------------------------------------------------------------------- measuring generated text
@@ -332,8 +373,12 @@ def generation_report(
     vocab_words = set(words(load_corpus())) if vocabulary is None else _word_set(vocabulary)
     report: dict[float, dict[str, float | str]] = {}
     for t in as_float_array(temperatures, "temperatures", ndim=1, low=0.0).tolist():
+        # the arguments checked as generate() checks them (each seed gets its own generator below)
+        n, _, t, top_k, top_p = model._generation_args(prompt, length, np.random.default_rng(0), t, **decoding)
+        tables = model._all_tables(t, top_k, top_p)  # every context's distribution at t, for all seeds
         texts = [
-            model.generate(prompt, length, np.random.default_rng(seed), temperature=t, **decoding) for seed in seeds
+            model._continue(prompt, _uniforms(np.random.default_rng(seed), n, t), t, top_k, top_p, tables)
+            for seed in seeds
         ]
         report[t] = {
             "text": texts[0],

@@ -2,31 +2,32 @@
 
 - :func:`train` is the training loop (epochs of shuffled mini-batches: forward pass, loss,
   backward pass, update) and returns a :class:`History`;
-- :func:`gradient_check` compares the backprop gradients with finite differences;
+- :func:`gradient_check` compares the backprop gradients with finite differences (defined in
+  :mod:`mlcourse.gradient_check`, importable from here);
 - :func:`training_memory`, :func:`inference_memory` and :func:`matmul_flops` count the bytes
   and floating-point operations of one training step and one inference pass;
-- :func:`learning_rate_run` and :func:`describe_learning_rate` are the learning-rate demo of
-  chapter 5.
+- :func:`learning_rate_run`, :func:`learning_rate_runs` and :func:`describe_learning_rate` are
+  the learning-rate demo of chapter 5.
 
 The model is :class:`mlcourse.mlp.MLP`; the optimizers are in :mod:`mlcourse.optim`.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from mlcourse.datasets import two_moons
-from mlcourse.losses import cross_entropy
-from mlcourse.mlp import MLP, check_layer_sizes, forward_with_inputs
+from mlcourse.gradient_check import gradient_check, numerical_gradients, relative_error  # noqa: F401 (re-exported)
+from mlcourse.losses import _mean_cross_entropy
+from mlcourse.mlp import MLP, _forward_with_inputs, check_layer_sizes, check_params, forward_with_inputs
 from mlcourse.optim import make_optimizer
-from mlcourse.validation import as_bool, as_int, as_number, as_rng
+from mlcourse.validation import as_bool, as_float_array, as_int, as_number, as_rng
 
 
 @dataclass
@@ -132,18 +133,19 @@ def train(
     steps = 0
 
     def record(epoch: int) -> None:
-        logits = model.forward(X)
-        val_logits = model.forward(X_val) if has_val else None
+        logits = _forward_with_inputs(model.params, X, model.activation)[0]
+        val_logits = _forward_with_inputs(model.params, X_val, model.activation)[0] if has_val else None
         history.epoch.append(epoch)
         history.step.append(steps)
-        history.train_loss.append(cross_entropy(logits, y))
+        history.train_loss.append(_mean_cross_entropy(logits, y))
         history.train_accuracy.append(float(np.mean(np.argmax(logits, axis=1) == y)))
         if has_val:
-            history.val_loss.append(cross_entropy(val_logits, y_val))
+            history.val_loss.append(_mean_cross_entropy(val_logits, y_val))
             history.val_accuracy.append(float(np.mean(np.argmax(val_logits, axis=1) == y_val)))
         if keep_params:
             history.params.append({k: v.copy() for k, v in model.params.items()})
 
+    check_params(model.params)  # once: the inner steps below trust the parameters they update
     record(0)
     try:
         for epoch in range(1, epochs + 1):
@@ -151,13 +153,14 @@ def train(
             for start in range(0, len(X), batch_size):
                 batch = order[start : start + batch_size]
                 with np.errstate(over="raise", invalid="raise"):  # overflow: the learning rate is far too large
-                    _, grads = model._loss_and_grads(X[batch], y[batch])
+                    _, grads = model._logits_and_grads(X[batch], y[batch])  # forward, loss gradient, backward
                     opt._update(model.params, grads)
                     if not np.isfinite(sum(float(p.sum()) for p in model.params.values())):
                         raise FloatingPointError("the parameters are no longer finite")
                 steps += 1
                 if target_accuracy is not None:
-                    history.val_accuracy_by_step.append(model.accuracy(X_val, y_val))
+                    val_predictions = np.argmax(_forward_with_inputs(model.params, X_val, model.activation)[0], axis=1)
+                    history.val_accuracy_by_step.append(float(np.mean(val_predictions == y_val)))
                     if history.val_accuracy_by_step[-1] >= target_accuracy:
                         history.steps_to_target = steps
                         record(epoch)
@@ -192,118 +195,107 @@ def describe_learning_rate(history: History) -> str:
 
 #: The learning-rate demo: 2-16-2 network on 200 moons, 25 epochs of batches of 20 (250 updates).
 LR_DEMO = {"layer_sizes": (2, 16, 2), "n": 200, "epochs": 25, "batch_size": 20, "seed": 0}
+_LR_RUNS: dict[float, History] = {}  # the demo's runs so far, by learning rate
 
 
-@functools.lru_cache(maxsize=64)
-def _learning_rate_run(learning_rate: float) -> History:
-    rng = np.random.default_rng(LR_DEMO["seed"])
-    X, y = two_moons(LR_DEMO["n"], rng, noise=0.15)
-    net = MLP(LR_DEMO["layer_sizes"], rng)
-    epochs, batch_size = LR_DEMO["epochs"], LR_DEMO["batch_size"]
-    return train(net, X, y, rng=rng, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate)
+def learning_rate_runs(learning_rates: Sequence[float]) -> dict[float, History]:
+    """Train the :data:`LR_DEMO` network with each learning rate (plain SGD); cached by learning rate.
+
+    Every run starts from the same network and sees the same batches in the same order (the demo's
+    one seed): the runs differ only in their step size, so the new ones train side by side, in one
+    loop whose parameter arrays have a leading axis of copies, one per rate.
+
+    Parameters
+    ----------
+    learning_rates : sequence of float, shape (k,)
+        Step sizes, each > 0 and finite.
+
+    Returns
+    -------
+    dict of float to History
+        One run per learning rate: exactly the :class:`History` that :func:`train` records with
+        that rate (the same floats, and ``diverged`` where train's run stops).
+    """
+    rates = as_float_array(learning_rates, "learning_rates", ndim=1, allow_empty=True, low=0.0).tolist()
+    for lr in rates:
+        make_optimizer("sgd", lr)  # refuses 0, as train does
+    new = [lr for lr in dict.fromkeys(rates) if lr not in _LR_RUNS]
+    if len(_LR_RUNS) + len(new) > 256:
+        _LR_RUNS.clear()  # a bound on the cache's memory
+    if len(new) == 1:  # one run: train's own loop is quicker than a stack of one
+        rng = np.random.default_rng(LR_DEMO["seed"])
+        X, y = two_moons(LR_DEMO["n"], rng, noise=0.15)
+        net = MLP(LR_DEMO["layer_sizes"], rng)
+        batches = {"epochs": LR_DEMO["epochs"], "batch_size": LR_DEMO["batch_size"]}
+        _LR_RUNS[new[0]] = train(net, X, y, rng=rng, learning_rate=new[0], **batches)
+    elif new:
+        _LR_RUNS.update(zip(new, _side_by_side(np.array(new)), strict=True))
+    return {lr: _LR_RUNS[lr] for lr in rates}
 
 
 def learning_rate_run(learning_rate: float) -> History:
     """Train the :data:`LR_DEMO` network with ``learning_rate`` (plain SGD); cached by learning rate."""
-    return _learning_rate_run(as_number(learning_rate, "learning_rate", low=0.0))
+    learning_rate = as_number(learning_rate, "learning_rate", low=0.0)
+    return learning_rate_runs([learning_rate])[learning_rate]
 
 
-# --------------------------------------------------------------------------- gradient check
+def _side_by_side(rates: np.ndarray) -> list[History]:
+    """:func:`train`'s loop on the :data:`LR_DEMO` task for every rate at once (copy ``i`` steps by ``rates[i]``)."""
+    rng = np.random.default_rng(LR_DEMO["seed"])
+    X, y = two_moons(LR_DEMO["n"], rng, noise=0.15)
+    net = MLP(LR_DEMO["layer_sizes"], rng)
+    copies = len(rates)  # b{i} is stored (copies, 1, n_out): it broadcasts over a batch's rows
+    params = {k: np.repeat(v[None] if k[0] == "W" else v[None, None], copies, axis=0) for k, v in net.params.items()}
+    histories, running, steps = [History() for _ in rates], np.ones(copies, dtype=bool), 0
+
+    def stop(finite: np.ndarray) -> None:  # where train raises FloatingPointError: the curves end there
+        for i in np.flatnonzero(running & ~finite):
+            histories[i].diverged = True
+        running[:] &= finite
+
+    def record(epoch: int) -> None:
+        logits = _stacked_forward(params, X)[0]
+        stop(np.isfinite(logits.reshape(copies, -1).sum(axis=1)))
+        for i in np.flatnonzero(running):
+            history = histories[i]
+            history.epoch.append(epoch)
+            history.step.append(steps)
+            history.train_loss.append(_mean_cross_entropy(logits[i], y))
+            history.train_accuracy.append(float(np.mean(np.argmax(logits[i], axis=1) == y)))
+
+    record(0)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging copy overflows; stop() ends its run
+        for epoch in range(1, LR_DEMO["epochs"] + 1):
+            order = rng.permutation(len(X))
+            for start in range(0, len(X), LR_DEMO["batch_size"]):
+                batch = order[start : start + LR_DEMO["batch_size"]]
+                logits, inputs = _stacked_forward(params, X[batch])
+                dz = np.exp(logits - np.max(logits, axis=-1, keepdims=True))
+                dz /= np.sum(dz, axis=-1, keepdims=True)
+                dz[:, np.arange(len(batch)), y[batch]] -= 1.0
+                dz = dz / len(batch)  # mlp.logit_gradient of every copy
+                for i in range(len(inputs), 0, -1):  # mlp.backward, and the update, of every copy
+                    h = inputs[i - 1]
+                    grad_W, grad_b = np.swapaxes(h, -1, -2) @ dz, dz.sum(axis=-2, keepdims=True)
+                    if i > 1:
+                        dz = (dz @ np.swapaxes(params[f"W{i}"], -1, -2)) * (1.0 - h**2)
+                    params[f"W{i}"] -= rates[:, None, None] * grad_W
+                    params[f"b{i}"] -= rates[:, None, None] * grad_b
+                total = sum(p.reshape(copies, -1).sum(axis=1) for p in params.values())
+                stop(np.isfinite(logits.reshape(copies, -1).sum(axis=1)) & np.isfinite(total))
+                steps += 1
+            record(epoch)
+    return histories
 
 
-def numerical_gradients(model: MLP, X, y, *, eps: float = 1e-5) -> dict[str, np.ndarray]:
-    """Central finite differences ``(L(θ + ε) - L(θ - ε)) / 2ε``, one parameter entry at a time.
-
-    Costs two forward passes per parameter: fine for checking a small network, hopeless for
-    training a large one (which is why backpropagation exists).
-
-    Returns
-    -------
-    dict of str to numpy.ndarray
-        Same keys and shapes as ``model.params``.
-    """
-    model = _check_model(model)
-    X = model._check_X(X)
-    y = model._check_y(y, len(X))
-    eps = as_number(eps, "eps", low=1e-12, high=1.0)
-    grads = {}
-    for name, p in model.params.items():
-        g = np.zeros_like(p)
-        for idx in np.ndindex(p.shape):
-            saved = p[idx]
-            try:
-                p[idx] = saved + eps
-                plus = model.loss(X, y)
-                p[idx] = saved - eps
-                minus = model.loss(X, y)
-            finally:
-                p[idx] = saved  # leave the model as it was
-            g[idx] = (plus - minus) / (2 * eps)
-        grads[name] = g
-    return grads
-
-
-def relative_error(a, b) -> float:
-    """``||a - b|| / (||a|| + ||b||)`` (Euclidean norms); 0 when both are zero, NaN if either is non-finite."""
-    a, b = _real_array(a, "a"), _real_array(b, "b")
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
-    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
-        return float("nan")
-    scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
-    if scale == 0.0:
-        return 0.0
-    a, b = a / scale, b / scale  # the ratio is scale-free; this keeps the norms of 1e300s finite
-    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
-
-
-def _real_array(value, name: str) -> np.ndarray:
-    """A float array of real numbers, NaN and infinity allowed (relative_error reports them as NaN)."""
-    if isinstance(value, (str, bytes, bytearray, np.ma.MaskedArray)):
-        raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}")
-    try:
-        array = np.asarray(value)
-    except ValueError:
-        raise TypeError(f"{name} must be a rectangular array of numbers, got a ragged sequence") from None
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be real numbers, got dtype {array.dtype}")
-    return array.astype(float)
-
-
-def gradient_check(model: MLP, X, y, *, grads: Mapping[str, np.ndarray] | None = None, eps: float = 1e-5) -> float:
-    """Largest relative error between analytic and finite-difference gradients.
-
-    Parameters
-    ----------
-    model : MLP
-    X : array_like, shape (n, n_features)
-    y : array_like of int, shape (n,)
-        A (small) batch to check on.
-    grads : dict, optional
-        The gradients to check; default ``model.loss_and_grads(X, y)[1]`` (backpropagation).
-    eps : float, default 1e-5
-        Finite-difference step.
-
-    Returns
-    -------
-    float
-        The largest :func:`relative_error` over parameter arrays (analytic vs numerical). In
-        float64 a correct backward pass gives about 1e-9 or less; a bug gives 1e-2 or more.
-        A non-finite gradient (NaN or infinity) gives ``inf``, never a small number.
-    """
-    model = _check_model(model)
-    if grads is None:
-        grads = model.loss_and_grads(X, y)[1]
-    if not isinstance(grads, Mapping) or set(grads) != set(model.params):
-        raise ValueError(f"grads must be a dict with the keys {sorted(model.params)}")
-    for name, g in grads.items():
-        if np.shape(g) != model.params[name].shape:
-            raise ValueError(f"grads[{name!r}] has shape {np.shape(g)}, expected {model.params[name].shape}")
-    numeric = numerical_gradients(model, X, y, eps=eps)
-    errors = np.array([relative_error(grads[name], numeric[name]) for name in model.params])
-    if not np.all(np.isfinite(errors)):
-        return float("inf")  # a NaN or infinite gradient is never "correct"
-    return float(np.max(errors))
+def _stacked_forward(params: dict[str, np.ndarray], X: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """mlp.forward_with_inputs (tanh) of every copy of a network stacked on a leading axis."""
+    n_layers, inputs, h = len(params) // 2, [], X
+    for i in range(1, n_layers + 1):
+        inputs.append(h)
+        z = h @ params[f"W{i}"] + params[f"b{i}"]
+        h = z if i == n_layers else np.tanh(z)
+    return h, inputs
 
 
 # --------------------------------------------------------------------------- cost of training vs inference

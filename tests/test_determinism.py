@@ -167,6 +167,13 @@ def test_fits_vary_between_samples_and_centre_on_the_truth():
     np.testing.assert_array_equal(fits, det.fit_many_samples(np.random.default_rng(1), 400, 12))
 
 
+def test_fit_many_samples_is_fit_line_on_each_sample_in_turn():
+    for seed, n_samples, size in [(6, 6, 12), (7, 50, 6), (8, 20, 50)]:
+        rng = np.random.default_rng(seed)
+        expected = [det.fit_line(*det.sample_population(rng, size)) for _ in range(n_samples)]
+        np.testing.assert_array_equal(det.fit_many_samples(np.random.default_rng(seed), n_samples, size), expected)
+
+
 class _DiceLM:
     """A stand-in language model: its "text" is the rolls drawn from the generator it is given."""
 

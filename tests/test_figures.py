@@ -6,9 +6,10 @@ import re
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from mlcourse.figures import Plot, diagrams, new_figure, style
-from mlcourse.figures.plot import min_font_pt
+from mlcourse.figures.plot import fixed_axes, min_font_pt
 from mlcourse.figures.scrubber import frame_label, player, scrubber
 
 
@@ -243,3 +244,47 @@ def test_one_colour_cycle_drives_the_style_and_explicit_lists():
         ax = fig.add_subplot()
         lines = [ax.plot([0, 1], [0, i])[0] for i in range(3)]
     assert [mpl.colors.to_hex(line.get_color()).upper() for line in lines] == [c.upper() for c in style.CYCLE[:3]]
+
+
+def test_a_redrawn_figure_renders_like_a_fresh_one():
+    # A figure keeps its Agg canvas between renders (a scrubber clears and redraws one figure per
+    # frame), so each frame must come out exactly as the same drawing on a new figure would.
+    def line(fig, slope):
+        fig.add_subplot().plot([0, 1], [0, slope])
+
+    reused = new_figure(3, 2)
+    frames = []
+    for slope in (1, -1, 1):
+        reused.clear()
+        line(reused, slope)
+        frames.append(Plot(reused, "a line").to_png())
+    fresh = []
+    for slope in (1, -1):
+        fig = new_figure(3, 2)
+        line(fig, slope)
+        fresh.append(Plot(fig, "a line").to_png())
+    assert frames == [fresh[0], fresh[1], fresh[0]]
+    assert fresh[0] != fresh[1]
+
+
+def test_tick_labels_made_at_draw_time_are_raised_too():
+    # Ticks are made while drawing; the floor must reach them on every axis, minor ticks included.
+    fig = new_figure(6, 3)
+    ax = fig.add_subplot()
+    ax.set_xscale("log")
+    ax.plot([1, 10, 100], [0, 1, 2])
+    ax.tick_params(which="both", labelsize=6)
+    html = Plot(fig, "a curve").to_html()
+    assert float(re.search(r'data-min-font-pt="([\d.]+)"', html).group(1)) == pytest.approx(8.25)
+    assert {t.get_fontsize() for t in ax.xaxis.get_ticklabels(which="both")} == {6}
+
+
+def test_fixed_axes_place_axes_by_inches_and_turn_layout_off():
+    fig = new_figure(8, 4)
+    left, right = fixed_axes(fig, [3, 1], left=1.0, right=0.5, bottom=0.5, top=0.5, gap=0.5)
+    assert not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)  # a placeholder that does nothing
+    # 8 - 1 - 0.5 - 0.5 = 6 inches shared 3:1 -> 4.5 and 1.5 inches wide, 3 inches tall
+    np.testing.assert_allclose(left.get_position().bounds, (1 / 8, 0.5 / 4, 4.5 / 8, 3 / 4))
+    np.testing.assert_allclose(right.get_position().bounds, (6 / 8, 0.5 / 4, 1.5 / 8, 3 / 4))
+    with pytest.raises(ValueError, match="no room"):
+        fixed_axes(new_figure(2, 2), left=1.5, right=0.6, bottom=0.1, top=0.1)

@@ -91,3 +91,24 @@ def test_draw_functions_return_the_numbers_their_alt_text_uses():
 def test_a_single_string_is_not_a_list_of_labels():
     with pytest.raises(TypeError, match="labels must be a sequence of names"):
         figs.plot_logits_to_probabilities([0.0, 1.0, 2.0], "abc")
+
+
+def test_log_axes_are_labelled_in_plain_text():
+    # decades as plain numbers near 1, powers of ten (superscript digits) beyond or on request
+    assert [figs.decade_label(v) for v in (0.01, 0.1, 1.0, 10.0, 1000.0, 10_000.0)] == [
+        "0.01",
+        "0.1",
+        "1",
+        "10",
+        "1,000",
+        "10,000",
+    ]
+    assert figs.decade_label(1e-5) == "10⁻⁵" and figs.decade_label(1e5) == "10⁵"
+    assert figs.decade_label(1.0, powers=True) == "10⁰" and figs.decade_label(0.01, powers=True) == "10⁻²"
+    assert figs.decade_label(0.0) == "" and figs.decade_label(2.5) == "2.5"
+    plot = figs.plot_vocab_distribution(np.log([0.5, 0.3, 0.1, 0.05, 0.05] + [1e-9] * 95))
+    left, right = plot.fig.axes
+    plot.to_png()  # the draw makes the tick labels
+    labels = [t.get_text() for t in left.yaxis.get_ticklabels() if t.get_text()]
+    assert labels and all(s.startswith("10") and "$" not in s for s in labels)
+    assert "1" in [t.get_text() for t in right.xaxis.get_ticklabels()]

@@ -6,7 +6,7 @@ from scipy.optimize import approx_fprime
 from scipy.special import log_softmax as sp_log_softmax
 from scipy.special import softmax as sp_softmax
 
-from mlcourse import datasets, mlp, model, optim, training
+from mlcourse import datasets, gradient_check, mlp, model, optim, training
 from mlcourse.exercises import chapter5 as ex
 from mlcourse.figures import chapter5 as figs
 
@@ -185,7 +185,24 @@ def test_numerical_gradients_agree_with_scipy():
     np.testing.assert_array_equal(np.concatenate([net.params[k].ravel() for k in names]), theta0)
 
 
-def test_a_broken_gradient_is_detected(monkeypatch):
+@pytest.mark.parametrize(("sizes", "activation"), [((3, 5, 2), "tanh"), ((2, 12, 12, 3), "relu")])
+def test_numerical_gradients_nudge_one_entry_at_a_time(sizes, activation):
+    """The batched passes (W2 of 2-12-12-3 has 144 entries: more than one chunk) give each entry's
+    central difference, computed here one entry at a time with the model's own loss."""
+    net = randomise_biases(mlp.MLP(sizes, rng(4), activation=activation))
+    X, y = small_batch(sizes, seed=5)
+    ours = training.numerical_gradients(net, X, y, eps=1e-5)
+    assert net.params["W2"].size > gradient_check.CHUNK or sizes[1] == 5
+    for name, p in net.params.items():
+        for idx in np.ndindex(p.shape):
+            plus, minus = net.copy(), net.copy()
+            plus.params[name][idx] += 1e-5
+            minus.params[name][idx] -= 1e-5
+            expected = (plus.loss(X, y) - minus.loss(X, y)) / 2e-5
+            assert ours[name][idx] == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_broken_gradient_is_detected():
     net = mlp.MLP((2, 6, 2), rng(7))
     X, y = small_batch((2, 6, 2), seed=8, n=10)
     _, grads = net.loss_and_grads(X, y)
@@ -194,9 +211,11 @@ def test_a_broken_gradient_is_detected(monkeypatch):
     flipped = dict(grads, W1=-grads["W1"])
     assert training.gradient_check(net, X, y, grads=flipped) == pytest.approx(1.0, rel=1e-6)
 
-    monkeypatch.setattr(mlp, "activation_slope", lambda h, activation: np.ones_like(h))  # forgot tanh'
-    _, buggy = net.loss_and_grads(X, y)
-    monkeypatch.undo()
+    logits, inputs = mlp.forward_with_inputs(net.params, X)
+    dz, buggy = mlp.logit_gradient(logits, y), {}
+    for i in range(len(inputs), 0, -1):  # backpropagation that forgot tanh' (took its slope as 1)
+        buggy[f"W{i}"], buggy[f"b{i}"] = inputs[i - 1].T @ dz, dz.sum(axis=0)
+        dz = dz @ net.params[f"W{i}"].T
     assert training.gradient_check(net, X, y, grads=buggy) > 1e-2
 
 
@@ -286,6 +305,30 @@ def test_a_huge_learning_rate_is_reported_as_divergence_without_warnings():
     assert h.diverged
     assert len(h.train_loss) == len(h.epoch) == len(h.step)
     assert training.describe_learning_rate(h) == "diverges"
+
+
+def test_learning_rate_runs_side_by_side_are_train_runs():
+    """The batched demo gives, rate by rate, the very History train records (also where one diverges)."""
+    demo = training.LR_DEMO
+    rates = [0.001, 1.0, 3.0, 10.0, 1e307]
+    training._LR_RUNS.clear()
+    runs = training.learning_rate_runs(rates)
+    assert list(runs) == rates
+    for lr in rates:
+        r = rng(demo["seed"])
+        X, y = datasets.two_moons(demo["n"], r, noise=0.15)
+        net = mlp.MLP(demo["layer_sizes"], r)
+        expected = training.train(
+            net, X, y, rng=r, epochs=demo["epochs"], batch_size=demo["batch_size"], learning_rate=lr
+        )
+        assert runs[lr] == expected
+    assert runs[1e307].diverged and not runs[3.0].diverged and len(runs[3.0].train_loss) == demo["epochs"] + 1
+    assert training.learning_rate_run(3.0) is runs[3.0]  # cached
+    assert training.learning_rate_runs([]) == {}
+    with pytest.raises(ValueError, match="learning_rate"):
+        training.learning_rate_runs([0.5, 0.0])
+    with pytest.raises(TypeError, match="learning_rates"):
+        training.learning_rate_runs("0.5")
 
 
 def test_describe_learning_rate_on_hand_made_histories():

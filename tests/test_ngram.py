@@ -83,6 +83,44 @@ def test_generation_draws_what_sampling_step_by_step_draws(knobs):
         assert fast.random() == slow.random()
 
 
+@pytest.mark.parametrize("knobs", [{}, {"top_p": 0.5}, {"top_k": 2}])
+def test_the_report_measures_what_generate_writes_for_each_seed(knobs):
+    # generation_report shares each context's distribution between the seeds' runs; every run
+    # must still be exactly generate() with a fresh default_rng(seed), at every temperature.
+    model = lm.CharNGram(order=3, smoothing=0.1).fit("the cat sat on the mat. the dog sat on the log.")
+    vocabulary = {"the", "cat", "sat", "on", "mat", "dog", "log"}
+    report = lm.generation_report(
+        model, "the ", [0.0, 0.7, 3.0], seeds=(0, 1, 2), length=50, vocabulary=vocabulary, **knobs
+    )
+    for t, row in report.items():
+        texts = [model.generate("the ", 50, np.random.default_rng(s), temperature=t, **knobs) for s in (0, 1, 2)]
+        assert row["text"] == texts[0]
+        assert row["distinct2"] == pytest.approx(np.mean([lm.distinct_ngram_ratio(x) for x in texts]))
+        assert row["known"] == pytest.approx(np.mean([lm.known_word_fraction(x, vocabulary) for x in texts]))
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.01])
+@pytest.mark.parametrize("knobs", [(0.0, None, None), (1.0, None, None), (0.4, None, 0.5), (2.0, 3, 0.9)])
+def test_tables_for_all_contexts_at_once_are_the_tables_one_context_at_a_time(smoothing, knobs):
+    # generation_report works out every context's distribution in one batched call; each row
+    # must be exactly what generate() works out for that context alone.
+    model = lm.CharNGram(order=3, smoothing=smoothing).fit("the cat sat on the mat. the dog sat on the log.")
+    t, top_k, top_p = knobs
+    batched = model._all_tables(t, top_k, top_p)
+    assert set(batched) == set(model.counts)
+    for context, entry in batched.items():
+        alone = {}
+        model._continue(context, [0.5], t, top_k, top_p, alone)
+        assert alone[model.context_used(context)] == entry
+
+
+def test_a_unigram_model_ignores_the_prompt():
+    model = lm.CharNGram(order=1, smoothing=0.0).fit("aab")
+    slow = np.random.default_rng(4)
+    expected = "".join(model.vocab[decoding.sample(model.logits(""), slow)] for _ in range(30))
+    assert model.generate("bbb", 30, np.random.default_rng(4)) == expected
+
+
 def test_greedy_generation_follows_the_most_frequent_path():
     # after "ab" always "r", after "br" always "a", after "ra" only "c": greedy must spell it out
     model = lm.CharNGram(order=3, smoothing=0.01).fit("abracadabra")

@@ -119,6 +119,7 @@ IDEA_MODULES = [
     "mlp",
     "optim",
     "training",
+    "gradient_check",
     "scale",
     "approximation",
     "features",

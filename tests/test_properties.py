@@ -365,9 +365,10 @@ REGISTRY = [
     E("mlcourse.training.train", model=NET, X=X6, y=np.array(Y6), rng=RNG, epochs=2, batch_size=4, learning_rate=0.1, optimizer="sgd", X_val=X6, y_val=np.array(Y6), target_accuracy=0.99, keep_params=False, _kinds={"model": "object", "y": "labels", "y_val": "labels"}, _examples=16),
     E("mlcourse.training.describe_learning_rate", history=HIST, _kinds={"history": "object"}),
     E("mlcourse.training.learning_rate_run", learning_rate=0.5, _examples=6),
-    E("mlcourse.training.numerical_gradients", model=NET, X=X3, y=np.array([0, 1, 1]), eps=1e-5, _kinds={"model": "object", "y": "labels"}),
-    E("mlcourse.training.relative_error", a=[1.0, 2.0], b=[1.0, 2.1], _allow=(np.nan,)),  # NaN for non-finite input, documented: gradient_check turns it into inf
-    E("mlcourse.training.gradient_check", model=NET, X=X3, y=np.array([0, 1, 1]), grads=None, eps=1e-5, _kinds={"model": "object", "y": "labels", "grads": "object"}),
+    E("mlcourse.training.learning_rate_runs", learning_rates=[0.5, 2.0], _examples=6),
+    E("mlcourse.gradient_check.numerical_gradients", model=NET, X=X3, y=np.array([0, 1, 1]), eps=1e-5, _kinds={"model": "object", "y": "labels"}),
+    E("mlcourse.gradient_check.relative_error", a=[1.0, 2.0], b=[1.0, 2.1], _allow=(np.nan,)),  # NaN for non-finite input, documented: gradient_check turns it into inf
+    E("mlcourse.gradient_check.gradient_check", model=NET, X=X3, y=np.array([0, 1, 1]), grads=None, eps=1e-5, _kinds={"model": "object", "y": "labels", "grads": "object"}),
     E("mlcourse.training.training_memory", model=NET, X=X6, y=np.array(Y6), optimizer="adam", _kinds={"model": "object", "y": "labels"}),
     E("mlcourse.training.inference_memory", model=NET, X=X6, _kinds={"model": "object"}),
     E("mlcourse.training.matmul_flops", layer_sizes=(2, 3, 2), n=5, _kinds={"layer_sizes": "sizes"}),

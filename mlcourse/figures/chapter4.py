@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, NullLocator
 
 from mlcourse.determinism import (
     SUM_ORDERS,
@@ -27,7 +28,7 @@ from mlcourse.determinism import (
     ulps_from,
 )
 from mlcourse.figures.diagrams import draw_flow
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.near_ties import first_difference
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
@@ -85,7 +86,8 @@ def plot_decoding_spread(
     n_warm, n_greedy = len(set(warm)), len(set(greedy))
     fig = new_figure(9, 3.8)
     with styled():
-        left, right = fig.subplots(1, 2, width_ratios=[3, 2])
+        label = 0.35 + 0.09 * (length + 2)  # room for the quoted continuations
+        left, right = fixed_axes(fig, [3, 2], left=label, gap=label + 0.3, right=0.15, bottom=0.62, top=0.65)
         draw_continuations(left, warm, color=PALETTE["blue"])
         left.set_title(f"T = {temperature:g}: {n_warm} different continuations")
         draw_continuations(right, greedy, color=PALETTE["vermillion"])
@@ -117,7 +119,7 @@ def draw_decoding(
     seed = as_int(seed, "seed", low=0)
     n_samples = as_int(n_samples, "n_samples", low=1)
     runs = sample_continuations(lm, prompt, length, temperature, range(seed, seed + n_samples))
-    ax = fig.add_subplot()
+    (ax,) = fixed_axes(fig, [1], left=0.35 + 0.09 * (length + 2), bottom=0.6, right=0.15, top=0.42)
     color = PALETTE["vermillion"] if temperature == 0 else PALETTE["blue"]
     draw_continuations(ax, runs, color=color)
     distinct = len(set(runs))
@@ -156,7 +158,7 @@ def plot_three_systems() -> Plot:
     ]
     fig = new_figure(8.5, 4.6)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, [1], left=0.05, bottom=0.05, right=0.05, top=0.05)  # a diagram: no labels around it
         for i, (name, labels) in enumerate(rows):
             y = -1.05 * i
             draw_flow(ax, labels, y=y, highlight=[1], box_width=1.55, box_height=0.72, gap=0.55, fontsize=10)
@@ -173,6 +175,8 @@ def plot_three_systems() -> Plot:
         )
         ax.update_datalim([(-1.9, -3.3), (3 * 1.55 + 2 * 0.55 + 0.1, 0.5)])
         ax.autoscale_view()
+        ax.set_xticks([])  # a diagram: no ticks to lay out behind the hidden axes
+        ax.set_yticks([])
     return Plot(
         fig,
         "Diagram with three rows. Deterministic: input x goes through a fixed rule y = 2x + 1 and "
@@ -215,7 +219,7 @@ def plot_summation_orders(values) -> Plot:
 
 def draw_sample_fits(fig: Figure, fits: np.ndarray, samples: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
     """Left: each sample's points and fitted line over the true line. Right: the (w, b) estimates."""
-    left, right = fig.subplots(1, 2)
+    left, right = fixed_axes(fig, [1, 1], left=0.75, gap=1.0, right=0.15, bottom=0.62, top=0.4)
     grid = np.linspace(0.0, 5.0, 2)
     colors = [c for name, c in PALETTE.items() if name != "yellow"]  # yellow is faint on white
     for i, ((x, y), (w, b)) in enumerate(zip(samples, fits, strict=True)):
@@ -359,12 +363,19 @@ def plot_near_tie(gaps: Sequence[float], rows: Sequence[tuple[str, Sequence[str]
     rows = list(rows)
     fig = new_figure(9, 4.4)
     with styled():
-        top, bottom = fig.subplots(2, 1, height_ratios=[2.2, 1])
+        # fixed margins (inches, see _fixed_axes): the gap chart over the two rows of tokens
+        fig.set_layout_engine("none")
+        top = fig.add_axes((1.5 / 9, 1.7 / 4.4, 7.35 / 9, 2.3 / 4.4))
+        bottom = fig.add_axes((1.5 / 9, 0.05 / 4.4, 7.35 / 9, 0.9 / 4.4))
         shown = draw_token_rows(bottom, rows)
         flip = shown["first_difference"][1] if len(rows) > 1 else None
         colors = [PALETTE["vermillion"] if i == flip else PALETTE["blue"] for i in range(gaps.size)]
         top.bar(np.arange(1, gaps.size + 1), gaps, color=colors)
         top.set_yscale("log")
+        # Plain labels (0.001, 0.01, ...) and no minor ticks: mathtext labels and dozens of minor
+        # ticks are slow to lay out and say nothing more here.
+        top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        top.yaxis.set_minor_locator(NullLocator())
         top.set_xlabel("greedy step (token number)")
         top.set_ylabel("top-1 minus top-2 logit")
         top.set_xlim(0.3, gaps.size + 0.7)

@@ -25,7 +25,7 @@ import base64
 import html
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -85,8 +85,9 @@ def readable_text(fig: Figure, floor_pt: float) -> Iterator[None]:
     ticks: list[tuple[Axes, str, float]] = []
     for ax in fig.get_axes():
         for axis, which in ((ax.xaxis, "x"), (ax.yaxis, "y")):
-            existing = axis.get_major_ticks()[:1] + axis.get_minor_ticks()[:1]
-            size = min((t.label1.get_fontsize() for t in existing), default=floor_pt)
+            # The first major and minor tick (made on demand, one each) carry the axis' label size;
+            # get_major_ticks() would run the locator and make every tick just to read it.
+            size = min(axis.majorTicks[0].label1.get_fontsize(), axis.minorTicks[0].label1.get_fontsize())
             if size < floor_pt:
                 ticks.append((ax, which, size))
                 ax.tick_params(axis=which, which="both", labelsize=floor_pt)
@@ -183,7 +184,9 @@ def _draw_rgb(fig: Figure, dpi: float) -> Image.Image:
     :func:`compact_png` would decode again; the scrubbers render many frames, so one draw straight
     into the palette encoder halves their cost. The figure's own dpi is restored afterwards.
     """
-    canvas = FigureCanvasAgg(fig)  # a Figure made with new_figure() has no canvas that can draw
+    # A Figure made with new_figure() has no canvas that can draw: give it an Agg one, and keep it,
+    # so that redrawing the figure (a scrubber's frames) reuses its renderer and cached text sizes.
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     saved = fig.get_dpi()
     fig.set_dpi(dpi)
     try:
@@ -238,3 +241,34 @@ def new_figure(width: float = 7.0, height: float = 3.6, dpi: int = 100) -> Figur
     """
     with styled():
         return Figure(figsize=(width, height), dpi=dpi, facecolor=RC["figure.facecolor"], layout="constrained")
+
+
+def fixed_axes(
+    fig: Figure,
+    ratios: Sequence[float] = (1.0,),
+    *,
+    left: float,
+    right: float,
+    bottom: float,
+    top: float,
+    gap: float = 0.0,
+) -> list[Axes]:
+    """Axes side by side in ``fig``, their widths in proportion to ``ratios``, with fixed margins.
+
+    ``left``, ``right``, ``bottom``, ``top`` and the ``gap`` between neighbours are in inches, so
+    they hold the tick labels and titles at any figure size. The figure's layout engine is turned
+    off: constrained layout measures every label twice more before each draw, about a third of a
+    render, and a scrubber's frames would shift as their labels change width. Leave room for text
+    raised to the readable floor (see the module doc).
+    """
+    width, height = fig.get_size_inches()
+    free = width - left - right - gap * (len(ratios) - 1)
+    if free <= 0 or bottom + top >= height:
+        raise ValueError(f"margins leave no room for the axes in a {width:g} x {height:g} inch figure")
+    fig.set_layout_engine("none")
+    axes, x = [], left
+    for ratio in ratios:
+        w = free * ratio / sum(ratios)
+        axes.append(fig.add_axes((x / width, bottom / height, w / width, 1 - (bottom + top) / height)))
+        x += w + gap
+    return axes
