@@ -107,6 +107,6 @@ def chapter2_figures():
     }
 
 
-def test_fixed_layouts_keep_every_text_on_the_canvas_and_match_constrained_layout():
+def test_fixed_margins_keep_every_text_on_the_canvas():
     for name, plot in chapter2_figures().items():
         assert_fixed_layout_holds(plot, name)

@@ -102,7 +102,7 @@ def test_plot_early_stopping_describes_its_curves_and_checks_lengths():
         )
 
 
-def test_fixed_layouts_keep_every_text_on_the_canvas_and_match_constrained_layout(sweep):
+def test_fixed_margins_keep_every_text_on_the_canvas(sweep):
     degrees, results = sweep
     rng = np.random.default_rng(15)
     e = bv.make_experiment(20, rng, n_sets=20, n_test=20)

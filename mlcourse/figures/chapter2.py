@@ -23,9 +23,8 @@ from mlcourse.figures.chapter2_features import plot_learned_vs_random as plot_le
 from mlcourse.figures.chapter2_smollm2 import plot_config_vs_file as plot_config_vs_file
 from mlcourse.figures.chapter2_smollm2 import plot_kv_cache as plot_kv_cache
 from mlcourse.figures.chapter2_smollm2 import plot_quantization as plot_quantization
-from mlcourse.figures.fixed_layout import fix_layout
 from mlcourse.figures.log_axes import plain_log
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, PAPER, styled
 from mlcourse.losses import mse
 from mlcourse.mlp import check_params, parameter_count
@@ -69,7 +68,7 @@ def plot_mlp_diagram(params: Mapping[str, np.ndarray]) -> Plot:
         return (n - 1) / 2 - j
 
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.04, right=0.04, bottom=0.04, top=0.23)
         ax.set_aspect("equal")
         ax.axis("off")
         xs = [2.6 * i for i in range(len(sizes))]
@@ -107,7 +106,6 @@ def plot_mlp_diagram(params: Mapping[str, np.ndarray]) -> Plot:
             f"{'-'.join(map(str, sizes))} MLP, {total} parameters: weights on the edges, biases in the neurons",
             fontsize=10,
         )
-        fix_layout(fig, (0.0056, 0.011, 0.9889, 0.9274))  # constrained layout's positions, see fixed_layout
     parts = "; ".join(
         f"{n_in} to {n_out}: {n_in * n_out} weights and {n_out} biases" for n_in, n_out in itertools.pairwise(sizes)
     )
@@ -146,7 +144,7 @@ def plot_parameters_and_scale(configs: Sequence[TransformerConfig] | None = None
     names = [c.name for c in configs]
     fig = new_figure(10, 0.45 * len(configs) + 1.5)
     with styled():
-        left, right = fig.subplots(1, 2, width_ratios=[1.6, 1])
+        left, right = fixed_axes(fig, (1.6, 1), left=1.33, right=2.03, bottom=0.52, top=0.25, gap=1.97)
         y = np.arange(len(configs))[::-1]
         left.barh(y, counts, color=PALETTE["sky"], height=0.6)
         plain_log(left, "x")
@@ -172,7 +170,6 @@ def plot_parameters_and_scale(configs: Sequence[TransformerConfig] | None = None
         right.grid(axis="y", visible=False)
         right.set_title("Where the parameters are")
         right.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, handlelength=1.2)
-        fix_layout(fig, (0.1327, 0.1122, 0.2874, 0.8337), (0.6176, 0.1122, 0.1796, 0.8337))
     bd_first, bd_last = breakdowns[0], breakdowns[-1]
     emb_first = (bd_first["token embedding"] + bd_first["position embedding"]) / counts[0]
     emb_last = (bd_last["token embedding"] + bd_last["output head"]) / counts[-1]
@@ -202,7 +199,7 @@ def plot_memory_by_dtype(
     n = transformer_parameter_count(config)
     fig = new_figure(8, 3.6)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.61, right=2.36, bottom=0.48, top=0.25)
         labels = [f"{d}\nweights" for d in ("fp32", "bf16", "int8", "int4")]
         values = [weights_memory_bytes(n, d) / GB for d in ("fp32", "bf16", "int8", "int4")]
         x = np.arange(len(labels) + 1)
@@ -223,7 +220,6 @@ def plot_memory_by_dtype(
         ax.set_ylim(0, bottom * 1.15)
         ax.set_title(f"{config.name}, {short_count(n)} parameters: memory before activations")
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        fix_layout(fig, (0.0766, 0.1333, 0.6285, 0.7968))
     return Plot(
         fig,
         f"Bar chart of the memory {config.name} ({n:,} parameters) needs: weights alone take "
@@ -252,7 +248,9 @@ def plot_why_networks_work(n_hidden: int = 8) -> Plot:
     rms = ap.rms_error(net, x, ap.sine)
     fig = new_figure(10, 3.2)
     with styled():
-        one, many, total = fig.subplots(1, 3, sharex=True)
+        one, many, total = fixed_axes(fig, (1, 1, 1), left=0.4, right=0.04, bottom=0.52, top=0.25, gap=0.5)
+        many.sharex(one)
+        total.sharex(one)
         one.plot(x, ap.relu(x - 0.5), color=PALETTE["blue"])
         one.annotate(
             "w = 1, b = -0.5:\nkink at x = -b/w = 0.5",
@@ -277,9 +275,6 @@ def plot_why_networks_work(n_hidden: int = 8) -> Plot:
         for ax in (one, many, total):
             ax.set_xlabel("x")
             ax.set_xlim(*ap.INTERVAL)
-        fix_layout(
-            fig, (0.0399, 0.1628, 0.2854, 0.7591), (0.3674, 0.1628, 0.2854, 0.7591), (0.7104, 0.1628, 0.2854, 0.7591)
-        )
     return Plot(
         fig,
         f"Three panels. One ReLU unit is a hinge: zero, then a straight rise after its kink. "
@@ -307,8 +302,7 @@ def draw_fit(fig: Figure, *, n_hidden: int, target: str = "sine", seed: int = 0)
     k = net.layer_sizes[1]
     # Fixed margins (those constrained layout finds for a 7 x 3.6 inch figure) instead of a layout
     # pass per frame: a scrubber redraws this figure for every frame, and its labels never move.
-    ax = fig.add_subplot()
-    fix_layout(fig, (0.099, 0.135, 0.895, 0.795))
+    (ax,) = fixed_axes(fig, left=0.69, right=0.04, bottom=0.49, top=0.25)
     ax.plot(x, f(x), color=MUTED, linestyle="--", label=f"target: {target}")
     ax.plot(x, ap.network_output(net, x), color=PALETTE["blue"], label="network")
     ax.plot(ap.kinks(net), np.full(k, -1.35), "|", color=PALETTE["vermillion"], markersize=10, label="kinks")
@@ -342,7 +336,7 @@ def plot_error_vs_parameters(curves: Sequence[ap.ErrorCurve]) -> Plot:
         raise ValueError("curves must hold at least one ErrorCurve")
     fig = new_figure(7, 3.6)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.75, right=0.04, bottom=0.49, top=0.25)
         for curve, marker in zip(curves, "osd^v", strict=False):
             mean = curve.rms.mean(axis=1)
             ax.plot(curve.n_parameters, curve.rms, marker, color=MUTED, markersize=2.5, alpha=0.6)
@@ -352,7 +346,6 @@ def plot_error_vs_parameters(curves: Sequence[ap.ErrorCurve]) -> Plot:
         ax.set_ylabel("RMS error on [-π, π]")
         ax.set_title("More hidden units, closer fit")
         ax.legend()
-        fix_layout(fig, (0.1069, 0.135, 0.8872, 0.7951))
     parts = "; ".join(
         f"{c.target}: from {c.rms.mean(axis=1)[0]:.2g} with {c.n_parameters[0]} parameters to "
         f"{c.rms.mean(axis=1)[-1]:.2g} with {c.n_parameters[-1]}"
@@ -384,7 +377,7 @@ def plot_fit_vs_generalise(result: ap.Generalisation, n_hidden: int = 256, seed:
     n_sets = test_sets.shape[1]
     fig = new_figure(10, 3.6)
     with styled():
-        left, right = fig.subplots(1, 2)
+        left, right = fixed_axes(fig, (1, 1), left=0.38, right=0.04, bottom=0.52, top=0.25, gap=0.68)
         left.plot(x, ap.sine(x), color=MUTED, linestyle="--", label="true curve sin(x)")
         label = f"{n_hidden} units: train {train:.1g}, test {test:.2f}"
         left.plot(x, ap.network_output(net, x), color=PALETTE["vermillion"], label=label)
@@ -404,7 +397,6 @@ def plot_fit_vs_generalise(result: ap.Generalisation, n_hidden: int = 256, seed:
         right.set_ylabel("RMS error")
         right.set_title("Training error → 0, the true error does not", fontsize=11)
         right.legend(fontsize=8, loc="upper left")
-        fix_layout(fig, (0.0378, 0.145, 0.4452, 0.7856), (0.5507, 0.145, 0.4452, 0.7856))
     best = int(np.argmin(mean_test))
     return Plot(
         fig,

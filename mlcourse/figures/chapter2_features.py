@@ -6,9 +6,8 @@ import numpy as np
 
 from mlcourse import approximation as ap
 from mlcourse import features
-from mlcourse.figures.fixed_layout import fix_layout
 from mlcourse.figures.log_axes import plain_log
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import MUTED, PALETTE, styled
 from mlcourse.validation import as_int
 
@@ -31,7 +30,7 @@ def plot_learned_vs_random(result: features.FeatureComparison, n_hidden: int = 4
     random_mean, learned_mean = result.random_rms.mean(axis=1), result.learned_rms.mean(axis=1)
     fig = new_figure(10, 3.6)
     with styled():
-        left, right = fig.subplots(1, 2)
+        left, right = fixed_axes(fig, (1, 1), left=0.72, right=0.04, bottom=0.52, top=0.25, gap=0.59)
         for rms, mean, colour, label in (
             (result.random_rms, random_mean, PALETTE["blue"], "random hidden layer"),
             (result.learned_rms, learned_mean, PALETTE["vermillion"], "trained hidden layer"),
@@ -55,7 +54,6 @@ def plot_learned_vs_random(result: features.FeatureComparison, n_hidden: int = 4
         right.set_xlabel("x")
         right.set_title(f"{k} units: the trained kinks move (ticks)", fontsize=11)
         right.legend(fontsize=8, loc="upper left")
-        fix_layout(fig, (0.0723, 0.145, 0.4321, 0.7856), (0.5637, 0.145, 0.4321, 0.7856))  # see fixed_layout
     before, after = ap.rms_error(start, x, f), ap.rms_error(trained, x, f)
     pairs = "; ".join(
         f"{w} units: {r:.2g} random, {lr:.2g} trained"

@@ -10,9 +10,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from mlcourse.figures.fixed_layout import fix_layout
 from mlcourse.figures.log_axes import plain_log
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.quantization import BLOCK_SIZE, dequantize_q4_1_block
 from mlcourse.scale import format_bytes, short_count
@@ -84,7 +83,7 @@ def plot_quantization(storage: Mapping[str, Mapping[str, float]], file_bits: flo
     bits = [storage[n]["bits per weight"] for n in names]
     fig = new_figure(10, 3.4)
     with styled():
-        left, right = fig.subplots(1, 2, width_ratios=[1.2, 1])
+        left, right = fixed_axes(fig, (1.2, 1), left=0.57, right=0.04, bottom=0.52, top=0.25, gap=0.84)
         labels = [*names, "whole file"]
         values = [*bits, file_bits]
         colours = [PALETTE["blue"]] * len(names) + [PALETTE["orange"]]
@@ -104,7 +103,6 @@ def plot_quantization(storage: Mapping[str, Mapping[str, float]], file_bits: flo
         right.set_xlabel("weight in the block")
         right.set_ylabel("value")
         right.set_title("Q4_1 block: 32 weights on 16 levels d·q + m", fontsize=11)
-        fix_layout(fig, (0.0567, 0.1535, 0.4666, 0.773), (0.607, 0.1535, 0.3889, 0.773))
     parts = ", ".join(f"{n} {b:.3g}" for n, b in zip(names, bits, strict=True))
     return Plot(
         fig,
@@ -134,7 +132,7 @@ def plot_kv_cache(table: Mapping[str, Mapping[str, float]]) -> Plot:
     fig = new_figure(9, 3.6)
     width = 0.8 / len(kinds)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.72, right=0.04, bottom=0.28, top=0.25)
         for j, (kind, colour) in enumerate(zip(kinds, colours, strict=False)):
             xs = np.arange(len(models)) + (j - (len(kinds) - 1) / 2) * width
             values = [table[m][kind] for m in models]
@@ -147,7 +145,6 @@ def plot_kv_cache(table: Mapping[str, Mapping[str, float]]) -> Plot:
         ax.set_ylabel("bytes (log scale)")
         ax.set_title("Weights (bf16) against the KV cache (fp16)")
         ax.legend(fontsize=8, loc="upper left", ncol=2)
-        fix_layout(fig, (0.0802, 0.0791, 0.9151, 0.851))
     parts = "; ".join(
         f"{m}: weights {format_bytes(table[m]['weights'])}, "
         + ", ".join(f"{k} {format_bytes(table[m][k])}" for k in kinds[1:])

@@ -18,8 +18,7 @@ from matplotlib.ticker import FuncFormatter, NullLocator
 
 from mlcourse import regression
 from mlcourse.bias_variance import Decomposition, make_experiment, measure
-from mlcourse.figures.fixed_layout import fix_layout
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
@@ -79,10 +78,10 @@ def plot_tradeoff_diagram(rng: np.random.Generator, *, n: int = 20, noise: float
     fig = new_figure(9.0, 6.2)
     captions = ["too simple: high bias", "about right", "too flexible: high variance"]
     with styled():
-        grid = fig.add_gridspec(2, 3, height_ratios=[1.15, 1.0])
-        _schematic(fig.add_subplot(grid[0, :]))
-        for j, (degree, caption) in enumerate(zip(degrees, captions, strict=True)):
-            ax = fig.add_subplot(grid[1, j])
+        (top,) = fixed_axes(fig, left=0.56, right=0.04, bottom=3.39, top=0.04)
+        _schematic(top)
+        bottom_row = fixed_axes(fig, (1, 1, 1), left=0.56, right=0.04, bottom=0.49, top=3.3, gap=0.13)
+        for j, (degree, caption, ax) in enumerate(zip(degrees, captions, bottom_row, strict=True)):
             coefs = regression.fit_polynomial(x, y, degree)
             curves = regression.predict_polynomial(coefs, _GRID)
             for curve in curves:
@@ -97,11 +96,6 @@ def plot_tradeoff_diagram(rng: np.random.Generator, *, n: int = 20, noise: float
                 ax.set_ylabel("y")
             else:
                 ax.tick_params(labelleft=False)
-        # The positions constrained layout finds, without its pass at every render (see fixed_layout).
-        bottom = (0.0795, 0.3012, 0.3886)
-        fix_layout(
-            fig, (0.0623, 0.5464, 0.9331, 0.4468), *((x, bottom[0], *bottom[1:]) for x in (0.0623, 0.3782, 0.6941))
-        )
     return Plot(
         fig,
         "The bias-variance tradeoff. Top: as model complexity grows, the squared bias falls and the "
@@ -222,7 +216,7 @@ def plot_train_test(degrees: Sequence[int], results: Sequence[Decomposition]) ->
     noise = results[0].noise
     fig = new_figure(7.0, 3.8)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.57, right=0.04, bottom=0.49, top=0.04)
         ax.plot(degrees, train, "o-", color=PALETTE["blue"], label="training error")
         ax.plot(degrees, test, "s-", color=PALETTE["vermillion"], label="test error")
         ax.axhline(noise, color=MUTED, linestyle=":", label=f"noise σ² = {noise:g}")
@@ -236,7 +230,6 @@ def plot_train_test(degrees: Sequence[int], results: Sequence[Decomposition]) ->
         ax.set_ylabel("mean squared error")
         ax.set_xticks(degrees)
         ax.legend(loc="upper right")
-        fix_layout(fig, (0.0816, 0.1279, 0.9124, 0.8611))
     return Plot(
         fig,
         f"Training and test error of polynomial fits against degree 0 to {degrees[-1]}, averaged over "
@@ -277,7 +270,10 @@ def plot_decomposition(
     noise = results[0].noise
     fig = new_figure(7.0, 3.9)
     with styled():
-        ax = fig.add_subplot()
+        if title or logy:  # other labels than the page's two uses: let constrained layout place them
+            ax = fig.add_subplot()
+        else:
+            (ax,) = fixed_axes(fig, left=0.57, right=0.04, bottom=0.49, top=0.04)
         ax.plot(values, np.where(bias2 > 0, bias2, np.nan) if logy else bias2, color=PALETTE["blue"], label="bias²")
         ax.plot(values, var, color=PALETTE["vermillion"], label="variance")
         ax.axhline(noise, color=MUTED, linestyle=":", label=f"noise σ² = {noise:g}")
@@ -297,8 +293,6 @@ def plot_decomposition(
         if title:
             ax.set_title(title)
         ax.legend(loc="best", fontsize=9)
-        if not title and not logy:  # the page's two uses; other labels need their own layout
-            fix_layout(fig, (0.0816, 0.1246, 0.9124, 0.8647))
     worst = float(np.max(np.abs(test - total) / se))
     return Plot(
         fig,
@@ -343,7 +337,7 @@ def plot_model_selection(
     best = int(degrees[np.argmin(expected_errors)])
     fig = new_figure(9.0, 3.8)
     with styled():
-        left, right = fig.subplots(1, 2)
+        left, right = fixed_axes(fig, (1, 1), left=0.63, right=0.04, bottom=0.49, top=0.24, gap=0.58)
         left.plot(degrees, expected_errors, color=INK, label="expected test error")
         left.plot(degrees, val_errors, "o-", color=PALETTE["orange"], label="validation set")
         left.plot(degrees, cv_errors, "s-", color=PALETTE["blue"], label="5-fold CV")
@@ -367,7 +361,6 @@ def plot_model_selection(
         right.set_ylabel("data sets")
         right.set_title(f"choices over {len(cv_choices)} data sets", fontsize=10.5)
         right.legend(fontsize=8.5)
-        fix_layout(fig, (0.0698, 0.1298, 0.4304, 0.8082), (0.565, 0.1298, 0.4304, 0.8082))
     return Plot(
         fig,
         f"Model selection. Left: on one data set, the validation-set error picks degree "
@@ -389,7 +382,7 @@ def plot_learning_curve_by_size(sizes: Sequence[int], results: Sequence[Decompos
     noise = results[0].noise
     fig = new_figure(7.0, 3.9)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.66, right=0.04, bottom=0.49, top=0.24)
         ax.plot(sizes, test, "s-", color=PALETTE["vermillion"], label="test error")
         ax.plot(sizes, train, "o-", color=PALETTE["blue"], label="training error")
         ax.plot(sizes, var, color=PALETTE["purple"], linestyle="-.", label="variance")
@@ -401,7 +394,6 @@ def plot_learning_curve_by_size(sizes: Sequence[int], results: Sequence[Decompos
         ax.set_ylabel("mean squared error (log scale)")
         ax.set_title(f"learning curves, polynomial of degree {degree}", fontsize=11)
         ax.legend(fontsize=8.5, ncol=2, loc="upper right")
-        fix_layout(fig, (0.0942, 0.1246, 0.8998, 0.8135))
     return Plot(
         fig,
         f"Learning curves of a degree-{degree} polynomial for training sets of {sizes[0]:g} to {sizes[-1]:g} points. "
