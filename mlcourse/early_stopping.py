@@ -52,14 +52,14 @@ def gradient_descent(design, y, lr: float, steps: int, weight_decay: float = 0.0
     weight_decay = as_number(weight_decay, "weight_decay", low=0.0)
     n = design.shape[-2]
     design_t = np.swapaxes(design, -1, -2)
-    # The gradient 2/n X^T (X c - y) is hessian @ c - pull: a (p, p) product per step, whatever n.
-    hessian = 2 / n * design_t @ design
-    pull = 2 / n * (design_t @ y[..., None])[..., 0]
     decayed = np.ones(design.shape[-1])
     decayed[0] = 0.0  # the intercept is not decayed
     c = np.zeros(np.broadcast_shapes(design.shape[:-2], y.shape[:-1]) + design.shape[-1:])
     path = np.empty((steps, *c.shape))
     with np.errstate(over="ignore", invalid="ignore"):  # a too-large lr diverges: reported below
+        # The gradient 2/n X^T (X c - y) is hessian @ c - pull: a (p, p) product per step, whatever n.
+        hessian = 2 / n * design_t @ design
+        pull = 2 / n * (design_t @ y[..., None])[..., 0]
         for t in range(steps):
             gradient = (hessian @ c[..., None])[..., 0] - pull
             c = c - lr * (gradient + 2 * weight_decay * decayed * c)
