@@ -4,7 +4,9 @@ Each ``draw_*`` draws on a figure and returns the numbers its alt text needs; ea
 calls it once and builds a :class:`~mlcourse.figures.plot.Plot` from what it returned.
 The figures on SmolLM2 (:mod:`.chapter2_smollm2`) and on learned features
 (:mod:`.chapter2_features`) live in their own modules and are re-exported here.
-Log axes are drawn by :func:`~mlcourse.figures.log_axes.plain_log` (plain labels, no minor ticks).
+Log axes are drawn by :func:`~mlcourse.figures.log_axes.plain_log` (plain labels, no minor ticks),
+and the axes sit at fixed margins (:func:`~mlcourse.figures.plot.fixed_axes`, the positions
+constrained layout found for them), so a render skips the layout pass.
 """
 
 from __future__ import annotations

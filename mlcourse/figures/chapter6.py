@@ -4,7 +4,8 @@ Double descent and early stopping are drawn by :mod:`mlcourse.figures.chapter6_b
 
 Every function here draws numbers computed by :mod:`mlcourse.bias_variance`,
 :mod:`mlcourse.model_selection` and :mod:`mlcourse.regression`; nothing here is part of the
-ideas themselves.
+ideas themselves. The axes sit at fixed margins (:func:`~mlcourse.figures.plot.fixed_axes`, the
+positions constrained layout found for them), so a render skips the layout pass.
 """
 
 from __future__ import annotations
