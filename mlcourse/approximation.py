@@ -151,11 +151,24 @@ def random_hidden_layer(
     """
     n_hidden = as_int(n_hidden, "n_hidden", low=1, high=1_000_000)
     rng = as_rng(rng)
-    lo, hi = _interval(interval)
-    u = rng.random((n_hidden, 3))
-    kinks = lo + (hi - lo) * u[:, 0]
-    weights = np.where(u[:, 1] < 0.5, -1.0, 1.0) * (0.5 + 1.5 * u[:, 2])
+    return _hidden_layer(rng.random((n_hidden, 3)), _interval(interval))
+
+
+def _hidden_layer(u: np.ndarray, interval: tuple[float, float] = INTERVAL) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`random_hidden_layer`'s weights and biases (..., k) from its uniform draws ``u`` (..., k, 3).
+
+    ``rng.random`` gives the same numbers in one call as in several, so many layers can be drawn at once.
+    """
+    lo, hi = interval
+    kinks = lo + (hi - lo) * u[..., 0]
+    weights = np.where(u[..., 1] < 0.5, -1.0, 1.0) * (0.5 + 1.5 * u[..., 2])
     return weights, -weights * kinks
+
+
+def _design(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Hidden activations and a constant column, shape (..., n, k + 1), for inputs (..., n) and layers (..., k)."""
+    h = np.maximum(x[..., :, None] * w[..., None, :] + b[..., None, :], 0.0)
+    return np.concatenate([h, np.ones((*h.shape[:-1], 1))], axis=-1)
 
 
 def fit_output_layer(x, y, input_weights, input_biases) -> MLP:
@@ -249,24 +262,49 @@ def approximation_errors(
     """How closely random ReLU networks of each width fit ``target`` on :data:`INTERVAL`.
 
     Each network is fitted to ``n_train`` noiseless grid points and measured on ``n_test``
-    grid points; this is the approximation error, not a test of generalisation.
+    grid points; this is the approximation error, not a test of generalisation. The hidden
+    layers come from ``rng`` as by :func:`fit_random_relu`, for each repeat and each width.
     """
-    f = _target(target)
+    _target(target)  # named as "target" if unknown
+    (curve,) = error_curves([target], widths, rng, n_train=n_train, n_test=n_test, n_repeats=n_repeats)
+    return curve
+
+
+def error_curves(
+    targets: Sequence[str],
+    widths: Sequence[int],
+    rng: np.random.Generator,
+    *,
+    n_train: int = 1000,
+    n_test: int = 4001,
+    n_repeats: int = 5,
+) -> list[ErrorCurve]:
+    """:func:`approximation_errors` for several targets on the same hidden layers, each design factorised once.
+
+    The curves are those of :func:`approximation_errors` for each target with a fresh generator of the same seed.
+    """
+    if isinstance(targets, (str, bytes)) or not isinstance(targets, Sequence) or not targets:
+        raise TypeError(f"targets must be a non-empty list of target names, got {targets!r:.60}")
+    if not all(callable(t) or (isinstance(t, str) and t in TARGETS) for t in targets):
+        raise ValueError(f"targets must hold names from {sorted(TARGETS)} or functions, got {list(targets)!r:.80}")
+    fs = [_target(t) for t in targets]
     widths = np.array(as_int_tuple(widths, "widths", high=100_000))
     n_train = as_int(n_train, "n_train", low=2, high=1_000_000)
     n_test = as_int(n_test, "n_test", low=2, high=1_000_000)
     n_repeats = as_int(n_repeats, "n_repeats", low=1, high=10_000)
-    rng = as_rng(rng)
+    u = as_rng(rng).random((n_repeats, int(widths.sum()), 3))  # as fit_random_relu draws: per repeat, per width
     x_train, x_test = grid(n_train), grid(n_test)
-    y_train, y_test = f(x_train), f(x_test)
-    rms = np.empty((widths.size, n_repeats))
+    y_train, y_test = (np.stack([f(x) for f in fs])[:, None, :] for x in (x_train, x_test))  # (targets, 1, n)
+    first = np.concatenate([[0], np.cumsum(widths)])
+    rms = np.empty((len(fs), widths.size, n_repeats))
     max_abs = np.empty_like(rms)
-    for r in range(n_repeats):
-        for i, k in enumerate(widths):
-            prediction = network_output(fit_random_relu(x_train, y_train, int(k), rng), x_test)
-            rms[i, r] = np.sqrt(mse(prediction, y_test))
-            max_abs[i, r] = np.max(np.abs(prediction - y_test))
-    return ErrorCurve(str(target), widths, rms, max_abs)
+    for i, k in enumerate(widths):
+        w, b = _hidden_layer(u[:, first[i] : first[i] + k])  # (repeats, k)
+        coefs = least_squares(_design(x_train, w, b), y_train)  # (targets, repeats, k + 1)
+        error = _outputs_on_grid(x_test, w, b, coefs) - y_test  # (targets, repeats, n_test)
+        rms[:, i] = np.sqrt(np.mean(error**2, axis=-1))
+        max_abs[:, i] = np.max(np.abs(error), axis=-1)
+    return [ErrorCurve(str(t), widths, r, m) for t, r, m in zip(targets, rms, max_abs, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -323,22 +361,40 @@ def train_test_errors(
     x_test = grid(1001)  # the true curve, densely enough for the RMS error
     xs = np.sort(rng.uniform(*INTERVAL, size=(n_sets, n_train)), axis=1)
     ys = sine(xs) + noise * rng.standard_normal((n_sets, n_train))
+    # The hidden layers as fit_random_relu draws them, for each set, repeat and width: (sets, repeats, k, 3)
+    u = rng.random((n_sets, n_repeats, int(widths.sum()), 3))
+    first = np.concatenate([[0], np.cumsum(widths)])
     train = np.empty((widths.size, n_sets, n_repeats))
     test = np.empty_like(train)
-    y_test = sine(x_test)
-    for s, (x_train, y_train) in enumerate(zip(xs, ys, strict=True)):
-        for r in range(n_repeats):
-            for i, k in enumerate(widths):
-                # fit_random_relu and network_output, written out: 720 fits skip the per-call checks
-                w, b = random_hidden_layer(int(k), rng)
-                h_train = np.maximum(np.outer(x_train, w) + b, 0.0)
-                solution = least_squares(np.column_stack([h_train, np.ones_like(x_train)]), y_train)
-                v, c = solution[:-1, None], solution[-1]
-                train[i, s, r] = _rms(h_train @ v + c, y_train)
-                test[i, s, r] = _rms(np.maximum(x_test[:, None] @ w[None, :] + b, 0.0) @ v + c, y_test)
+    for i, k in enumerate(widths):
+        w, b = _hidden_layer(u[:, :, first[i] : first[i] + k])  # (sets, repeats, k)
+        design = _design(xs[:, None, :], w, b)  # (sets, repeats, n_train, k + 1)
+        coefs = least_squares(design, ys[:, None, :])  # (sets, repeats, k + 1)
+        train[i] = np.sqrt(np.mean(((design @ coefs[..., None])[..., 0] - ys[:, None, :]) ** 2, axis=-1))
+        test[i] = np.sqrt(np.mean((_outputs_on_grid(x_test, w, b, coefs) - sine(x_test)) ** 2, axis=-1))
     return Generalisation(xs, ys, widths, train, test)
 
 
-def _rms(outputs: np.ndarray, targets: np.ndarray) -> float:
-    """Root-mean-square error of outputs of shape (n, 1) against targets of shape (n,)."""
-    return float(np.sqrt(np.mean((outputs[:, 0] - targets) ** 2)))
+def _outputs_on_grid(x: np.ndarray, w: np.ndarray, b: np.ndarray, coefs: np.ndarray) -> np.ndarray:
+    """Outputs ``sum_j v_j relu(w_j x + b_j) + c`` of stacked networks at sorted points ``x`` (n,).
+
+    Unit j adds the line ``v_j (w_j x + b_j)`` on one side of its kink ``-b_j / w_j`` (the right
+    if ``w_j > 0``) and 0 on the other. So the output is ``slope(x) x + offset(x) + c``, where
+    slope and offset add up the lines of the units active at ``x``: they change only at kinks,
+    and a running sum over the grid builds them in O(n + k) per network instead of O(n k).
+    ``w, b`` (..., k) broadcast against ``coefs`` (..., k + 1), the output weights ``v`` then ``c``.
+    """
+    v, c = coefs[..., :-1], coefs[..., -1:]
+    w, b = (np.broadcast_to(a, v.shape).reshape(-1, v.shape[-1]) for a in (w, b))
+    n_nets, n = w.shape[0], x.size
+    at_kink = np.searchsorted(x, -b / w)  # first point at or right of each kink (where relu is 0)
+    start, stop = np.where(w > 0, at_kink, 0), np.where(w > 0, n, at_kink)  # active on [start, stop)
+    row = np.arange(n_nets)[:, None] * (n + 1)
+
+    def running_sum(values: np.ndarray) -> np.ndarray:  # (F, k) -> (F, n): total over active units
+        changes = np.bincount((row + start).ravel(), values.ravel(), n_nets * (n + 1))
+        changes -= np.bincount((row + stop).ravel(), values.ravel(), n_nets * (n + 1))
+        return np.cumsum(changes.reshape(n_nets, n + 1)[:, :n], axis=1)
+
+    v = v.reshape(-1, v.shape[-1])
+    return (running_sum(v * w) * x + running_sum(v * b)).reshape(*c.shape[:-1], n) + c

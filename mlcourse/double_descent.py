@@ -70,8 +70,26 @@ def feature_sweep(experiment: Experiment, counts: Sequence[int], w, b, *, ridge:
         train, test = rescale * train_all[..., :p], rescale * test_all[..., :p]
 
         def fit(x_train, y_train, x_test, train=train, test=test):  # the designs are precomputed
-            coefs = regression.least_squares(train, y_train, ridge=ridge)
+            wide = ridge == 0.0 and train.shape[-1] >= train.shape[-2]
+            coefs = _min_norm(train, y_train) if wide else regression.least_squares(train, y_train, ridge=ridge)
             return regression.evaluate(train, coefs), regression.evaluate(test, coefs), coefs
 
         results.append(measure(experiment, fit))
     return results
+
+
+def _min_norm(design: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The minimum-norm solution of ``design @ c = y`` for wide designs (..., n, p >= n), by QR.
+
+    With ``design.T = Q R`` (Q of shape (p, n) with orthonormal columns), ``design = R.T Q.T``, and
+    the smallest c that fits every point is ``Q (R.T)^-1 y``: the pseudo-inverse solution of
+    :func:`mlcourse.regression.least_squares`, a few times cheaper than its SVD. A design whose
+    rows are (nearly) dependent, where R has a tiny diagonal entry, goes to ``least_squares``.
+    """
+    q, r = np.linalg.qr(np.swapaxes(design, -1, -2))  # (..., p, n), (..., n, n)
+    diag = np.abs(np.diagonal(r, axis1=-2, axis2=-1))
+    if not np.all(diag > design.shape[-1] * np.finfo(float).eps * diag.max(axis=-1, keepdims=True)):
+        return regression.least_squares(design, y)
+    with np.errstate(all="ignore"):
+        coefs = (q @ np.linalg.solve(np.swapaxes(r, -1, -2), y[..., None]))[..., 0]
+    return coefs if np.all(np.isfinite(coefs)) else regression.least_squares(design, y)

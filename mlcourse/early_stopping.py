@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlcourse.validation import as_finite_result, as_float_array, as_int, as_number
+from mlcourse.validation import as_finite_result, as_float_array, as_int, as_int_tuple, as_number
 
 
-def gradient_descent(design, y, lr: float, steps: int, weight_decay: float = 0.0) -> np.ndarray:
+def gradient_descent(design, y, lr: float, steps: int, weight_decay: float = 0.0, *, keep=None) -> np.ndarray:
     """Gradient descent on ``mean((design @ c - y)**2) + weight_decay * |c[1:]|**2``, from ``c = 0``.
 
     Defined in chapter 6. The first coefficient is the intercept (the design's constant column)
@@ -35,11 +35,14 @@ def gradient_descent(design, y, lr: float, steps: int, weight_decay: float = 0.0
         Number of steps, at least 1.
     weight_decay : float
         Penalty strength, at least 0.
+    keep : sequence of int, optional
+        Increasing step counts, from 1 to ``steps``, after which to keep the coefficients; by
+        default every step is kept (the others are not stored).
 
     Returns
     -------
-    numpy.ndarray, shape (steps, ..., p)
-        The coefficients after each step (row t holds them after t + 1 steps).
+    numpy.ndarray, shape (steps, ..., p), or (len(keep), ..., p)
+        The coefficients after each kept step (by default row t holds them after t + 1 steps).
     """
     design = as_float_array(design, "design")
     y = as_float_array(y, "y")
@@ -49,19 +52,28 @@ def gradient_descent(design, y, lr: float, steps: int, weight_decay: float = 0.0
     if lr == 0.0:
         raise ValueError("lr must be > 0")
     steps = as_int(steps, "steps", low=1, high=1_000_000)
+    if keep is None:
+        keep = range(1, steps + 1)
+    else:
+        keep = as_int_tuple(keep, "keep", low=1, high=steps)
+        if np.any(np.diff(keep) <= 0):
+            raise ValueError(f"keep must hold increasing step counts, got {list(keep)!r:.80}")
     weight_decay = as_number(weight_decay, "weight_decay", low=0.0)
     n = design.shape[-2]
     design_t = np.swapaxes(design, -1, -2)
-    decayed = np.ones(design.shape[-1])
-    decayed[0] = 0.0  # the intercept is not decayed
+    decayed = np.arange(design.shape[-1]) > 0  # the intercept is not decayed
     c = np.zeros(np.broadcast_shapes(design.shape[:-2], y.shape[:-1]) + design.shape[-1:])
-    path = np.empty((steps, *c.shape))
+    path = np.empty((len(keep), *c.shape))
     with np.errstate(over="ignore", invalid="ignore"):  # a too-large lr diverges: reported below
-        for t in range(steps):
-            residual = (design @ c[..., None])[..., 0] - y
-            gradient = 2 / n * (design_t @ residual[..., None])[..., 0]
+        # The gradient 2/n X^T (X c - y) is hessian @ c - pull: a (p, p) product per step, whatever n.
+        hessian, pull = 2 / n * design_t @ design, 2 / n * design_t @ y[..., None]
+        row = 0
+        for t in range(1, steps + 1):
+            gradient = (hessian @ c[..., None] - pull)[..., 0]
             c = c - lr * (gradient + 2 * weight_decay * decayed * c)
-            path[t] = c
+            if row < len(keep) and t == keep[row]:
+                path[row] = c
+                row += 1
     if not np.all(np.isfinite(path)):
         raise ValueError(
             "gradient descent diverged: lower lr below 1 / L, which grows with design and weight_decay (see docstring)"

@@ -97,7 +97,7 @@ def _adam_step(param, grad, m, v, t: int, learning_rate: float, beta1=0.9, beta2
     param -= learning_rate * m_hat / (np.sqrt(v_hat) + eps)
 
 
-def train_networks(x, y, nets: Sequence[MLP], *, steps: int = 600, learning_rate: float = 0.02) -> list[MLP]:
+def train_networks(x, y, nets: Sequence[MLP], *, steps: int = 400, learning_rate: float = 0.03) -> list[MLP]:
     """Train every parameter of 1-k-1 ReLU networks (all of the same width) on ``(x, y)``.
 
     Full-batch Adam on the mean squared error, ``steps`` updates; the networks in ``nets`` are
@@ -147,12 +147,16 @@ class FeatureComparison:
     random_rms, learned_rms : numpy.ndarray, shape (m, n_seeds)
         RMS error against the target on a dense grid, one column per seed; ``learned`` starts
         from the ``random`` network of the same seed.
+    random_nets, learned_nets : tuple of tuples of MLP, m rows of n_seeds
+        The networks themselves (empty if not kept), e.g. to draw one of them.
     """
 
     target: str
     widths: np.ndarray
     random_rms: np.ndarray
     learned_rms: np.ndarray
+    random_nets: tuple[tuple[MLP, ...], ...] = ()
+    learned_nets: tuple[tuple[MLP, ...], ...] = ()
 
 
 def compare_features(
@@ -162,8 +166,8 @@ def compare_features(
     *,
     n_seeds: int = 8,
     n_train: int = 100,
-    steps: int = 600,
-    learning_rate: float = 0.02,
+    steps: int = 400,
+    learning_rate: float = 0.03,
 ) -> FeatureComparison:
     """Fit ``target`` with random features, then train the same networks' hidden layers too.
 
@@ -199,4 +203,7 @@ def compare_features(
     ]
     random_rms = np.reshape([ap.rms_error(net, x_test, f) for net in starts], (widths.size, n_seeds))
     learned_rms = np.reshape([ap.rms_error(net, x_test, f) for net in trained], (widths.size, n_seeds))
-    return FeatureComparison(str(target), widths, random_rms, learned_rms)
+    random_nets, learned_nets = (
+        tuple(tuple(nets[i * n_seeds : (i + 1) * n_seeds]) for i in range(widths.size)) for nets in (starts, trained)
+    )
+    return FeatureComparison(str(target), widths, random_rms, learned_rms, random_nets, learned_nets)

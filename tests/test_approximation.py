@@ -103,6 +103,49 @@ def test_sine_error_falls_with_width_on_average():
     np.testing.assert_array_equal(curve.n_parameters, [7, 13, 25, 49, 97, 193])
 
 
+def test_approximation_errors_are_those_of_fit_random_relu():
+    # The batched fits must be the public functions' fits, drawing in the order (repeat, width).
+    widths = [1, 3, 8]
+    curve = ap.approximation_errors("step", widths, np.random.default_rng(6), n_train=50, n_test=101, n_repeats=2)
+    rng = np.random.default_rng(6)
+    x, x_test = ap.grid(50), ap.grid(101)
+    for r in range(2):
+        for i, k in enumerate(widths):
+            net = ap.fit_random_relu(x, ap.step(x), k, rng)
+            error = ap.network_output(net, x_test) - ap.step(x_test)
+            assert curve.rms[i, r] == pytest.approx(np.sqrt(np.mean(error**2)), rel=1e-9)
+            assert curve.max_abs[i, r] == pytest.approx(np.max(np.abs(error)), rel=1e-9)
+
+
+def test_error_curves_share_the_hidden_layers_between_targets():
+    both = ap.error_curves(["sine", "step"], [2, 5], np.random.default_rng(3), n_train=40, n_test=77, n_repeats=3)
+    for curve, target in zip(both, ["sine", "step"], strict=True):
+        alone = ap.approximation_errors(target, [2, 5], np.random.default_rng(3), n_train=40, n_test=77, n_repeats=3)
+        assert curve.target == target
+        np.testing.assert_allclose(curve.rms, alone.rms, rtol=1e-12)
+        np.testing.assert_allclose(curve.max_abs, alone.max_abs, rtol=1e-12)
+    with pytest.raises(ValueError, match="targets must hold names from"):
+        ap.error_curves(["sine", "cosine"], [2], np.random.default_rng(0))
+    with pytest.raises(TypeError, match="targets must be a non-empty list"):
+        ap.error_curves("sine", [2], np.random.default_rng(0))
+
+
+def test_outputs_on_grid_is_the_dense_forward_pass():
+    # Kinks between grid points, on grid points and outside the grid, both slope signs.
+    x = np.linspace(-2.0, 2.0, 9)
+    w = np.array([[1.0, -2.0, 0.5, -1.0], [3.0, 1.0, -0.5, 2.0]])
+    b = np.array([[0.3, -1.0, 2.0, -5.0], [-1.5, 0.0, 0.1, 9.0]])
+    v = np.array([[1.0, 2.0, -1.0, 0.5], [-2.0, 1.0, 3.0, 0.25]])
+    c = np.array([0.5, -1.0])
+    dense = np.maximum(x[None, :, None] * w[:, None, :] + b[:, None, :], 0.0) @ v[:, :, None]
+    outputs = ap._outputs_on_grid(x, w, b, np.column_stack([v, c]))
+    np.testing.assert_allclose(outputs, dense[:, :, 0] + c[:, None], atol=1e-12)
+    # The layers broadcast against stacked coefficients (several targets on the same layers).
+    twice = ap._outputs_on_grid(x, w, b, np.stack([np.column_stack([v, c]), np.column_stack([-v, c])]))
+    np.testing.assert_allclose(twice[0], outputs, atol=1e-12)
+    np.testing.assert_allclose(twice[1], 2 * c[:, None] - outputs, atol=1e-12)
+
+
 def test_a_continuous_network_misses_the_step_by_half_the_jump():
     # Any continuous g has |g(0) - 1| + |g(0-) - 0| >= 1, so its largest error is >= 1/2.
     for k in (4, 32, 128):
@@ -194,7 +237,9 @@ def test_plot_fit_draws_the_fitted_network():
 def test_why_diagram_sums_the_drawn_units():
     plot = figs.plot_why_networks_work(8)
     many, total = plot.fig.axes[1], plot.fig.axes[2]
-    parts = sum(line.get_ydata() for line in many.get_lines())
+    (units,) = many.collections  # one line per unit
+    assert len(units.get_segments()) == 8
+    parts = sum(segment[:, 1] for segment in units.get_segments())
     summed = total.get_lines()[1].get_ydata()
     offset = summed - parts
     np.testing.assert_allclose(offset, offset[0])  # the sum of the drawn units plus one constant

@@ -169,6 +169,23 @@ def test_feature_sweep_matches_the_fitter_it_stands_for():
             assert r.coef_norm == pytest.approx(direct.coef_norm)
 
 
+def test_feature_sweep_without_ridge_matches_the_fitter_at_and_beyond_the_threshold():
+    # At p >= n the sweep solves by QR instead of least_squares' SVD: the same minimum-norm fits.
+    rng = np.random.default_rng(12)
+    e = bv.make_experiment(8, rng, n_sets=5, n_test=7)
+    w, b = regression.random_features(30, rng, scale=5.0, n_sets=5)
+    for p, r in zip([4, 8, 9, 30], dd.feature_sweep(e, [4, 8, 9, 30], w, b), strict=True):
+        direct = bv.measure(e, dd.random_feature_fitter(w[..., :p], b[..., :p]))
+        assert r.test_error == pytest.approx(direct.test_error, rel=1e-6)
+        assert r.coef_norm == pytest.approx(direct.coef_norm, rel=1e-6)
+        assert r.train_error == pytest.approx(direct.train_error, abs=1e-12)
+    # Dependent rows (two equal training inputs) fall back to the pseudo-inverse.
+    design = np.array([[[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]]])
+    np.testing.assert_allclose(
+        dd._min_norm(design, np.array([[1.0, 1.0]])), regression.least_squares(design, [[1.0, 1.0]])
+    )
+
+
 def test_minimum_norm_random_features_interpolate_beyond_the_threshold():
     rng = np.random.default_rng(11)
     e = bv.make_experiment(10, rng, n_sets=20, n_test=20)

@@ -74,3 +74,25 @@ def test_the_page_gradient_descent_agrees_with_the_package():
                 rtol=0,
                 atol=1e-13,
             )
+            np.testing.assert_allclose(
+                page["gradient_descent"](design, y, lr, 50, decay, np.array([1, 2, 7, 50])),
+                es.gradient_descent(design, y, lr, 50, decay, keep=[1, 2, 7, 50]),
+                rtol=0,
+                atol=1e-13,
+            )
+
+
+def test_gradient_descent_keeps_the_requested_steps_only():
+    design, y = problem(8, shape=(3,))
+    lr = 1 / es.max_curvature(design)
+    every = es.gradient_descent(design, y, lr, 40)
+    kept = es.gradient_descent(design, y, lr, 40, keep=[1, 5, 40])
+    assert every.shape == (40, 3, design.shape[-1]) and kept.shape == (3, 3, design.shape[-1])
+    np.testing.assert_array_equal(kept, every[[0, 4, 39]])
+    np.testing.assert_array_equal(es.gradient_descent(design, y, lr, 40, keep=[3, 7]), every[[2, 6]])
+    with pytest.raises(ValueError, match="keep must hold increasing step counts"):
+        es.gradient_descent(design, y, lr, 40, keep=[5, 5])
+    with pytest.raises(ValueError, match=r"keep\[0\] must be >= 1"):
+        es.gradient_descent(design, y, lr, 40, keep=[0, 3])
+    with pytest.raises(ValueError, match=r"keep\[1\] must be <= 40"):
+        es.gradient_descent(design, y, lr, 40, keep=[3, 41])

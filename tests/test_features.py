@@ -102,9 +102,29 @@ def test_comparison_batch_of_mixed_widths_trains_each_network_as_alone():
             assert comparison.learned_rms[i, s] == pytest.approx(ap.rms_error(alone, x_test, np.sin), rel=1e-9)
 
 
+def test_comparison_keeps_its_networks():
+    result = features.compare_features("sine", [2, 3], np.random.default_rng(1), n_seeds=2, steps=20)
+    assert [len(row) for row in result.random_nets] == [len(row) for row in result.learned_nets] == [2, 2]
+    x = ap.grid(2001)
+    for i, k in enumerate((2, 3)):
+        for s in range(2):
+            start, trained = result.random_nets[i][s], result.learned_nets[i][s]
+            assert start.layer_sizes == trained.layer_sizes == (1, k, 1)
+            assert result.random_rms[i, s] == ap.rms_error(start, x, np.sin)
+            assert result.learned_rms[i, s] == ap.rms_error(trained, x, np.sin)
+
+
 def test_learned_vs_random_figure():
     result = features.compare_features("sine", [2, 4], np.random.default_rng(0), n_seeds=2, steps=50)
-    plot = figs.plot_learned_vs_random(result, n_hidden=3)
+    plot = figs.plot_learned_vs_random(result, n_hidden=4, draw=1)
     assert len(plot.fig.axes) == 2
-    assert "2 units:" in plot.alt and "3 units" in plot.alt
+    assert "2 units:" in plot.alt and "4 units" in plot.alt
+    # The example is the comparison's own network: the alt text gives its errors.
+    x = ap.grid(1000)
+    before, after = (ap.rms_error(nets[1][1], x, np.sin) for nets in (result.random_nets, result.learned_nets))
+    assert f"(RMS error {before:.3f}) and after ({after:.3f})" in plot.alt
     assert plot.to_png().startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match=r"n_hidden must be one of the compared widths \[2, 4\]"):
+        figs.plot_learned_vs_random(result, n_hidden=3)
+    with pytest.raises(ValueError, match="draw must be <= 1"):
+        figs.plot_learned_vs_random(result, n_hidden=4, draw=2)

@@ -1,11 +1,15 @@
-"""Chapter 2's figures on SmolLM2: alt text built from the numbers drawn, no display needed."""
+"""Chapter 2's figures on SmolLM2 and its log axes: alt text built from the numbers drawn, no display needed."""
 
 import numpy as np
 import pytest
+from fixed_layout_check import assert_fixed_layout_holds
+from matplotlib.ticker import NullLocator
 
 from mlcourse import quantization as Q
 from mlcourse import scale
 from mlcourse.figures import chapter2 as figs
+from mlcourse.figures.log_axes import plain_log, power_label
+from mlcourse.figures.plot import new_figure
 
 
 def test_config_vs_file_names_every_component_and_total():
@@ -60,3 +64,49 @@ def test_kv_cache_figure_from_the_table():
     assert len(plot.fig.axes[0].patches) == 8
     with pytest.raises(ValueError, match="at least one model"):
         figs.plot_kv_cache({})
+
+
+def test_log_axes_are_labelled_in_plain_text_without_minor_ticks():
+    expected = {1e-5: "10⁻⁵", 0.001: "0.001", 0.1: "0.1", 1.0: "1", 256.0: "256", 1e8: "10⁸", 1e12: "10¹²"}
+    assert {v: power_label(v) for v in expected} == expected
+    assert power_label(0.0) == "0" and power_label(-1e6) == "-10⁶" and power_label(2.5e7) == "2.5e+07"
+    fig = new_figure()
+    ax = fig.add_subplot()
+    ax.plot([1, 256], [1e-4, 1.0])
+    plain_log(ax, "x", base=2)
+    plain_log(ax, "y")
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert isinstance(ax.xaxis.get_minor_locator(), NullLocator) and isinstance(
+        ax.yaxis.get_minor_locator(), NullLocator
+    )
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert "256" in labels and not any("$" in t for t in labels)
+    plain_log(ax, "y", linthresh=0.1)
+    assert ax.get_yscale() == "symlog"
+
+
+def chapter2_figures():
+    """Chapter 2's fixed-layout figures, on inputs like the chapter's (no SmolLM2 needed)."""
+    from mlcourse import approximation as ap
+    from mlcourse import features, mlp
+
+    storage = {"Q4_1": {"tensors": 2, "weights": 64, "bytes": 40, "bits per weight": 5.0}}
+    curves = ap.error_curves(["sine", "step"], [1, 4, 16, 64], np.random.default_rng(0), n_repeats=2)
+    comparison = features.compare_features("sine", [2, 4, 8], np.random.default_rng(0), n_seeds=2, steps=20)
+    return {
+        "mlp": figs.plot_mlp_diagram(mlp.init_params((3, 4, 2), np.random.default_rng(0), activation="relu")),
+        "scale": figs.plot_parameters_and_scale(),
+        "memory": figs.plot_memory_by_dtype(scale.LLAMA2_7B),
+        "quantization": figs.plot_quantization(storage, 5.5, q4_1_block(0.5, -1.0, list(range(16)) * 2)),
+        "kv": figs.plot_kv_cache(scale.kv_cache_table([scale.SMOLLM2_135M, scale.LLAMA2_7B])),
+        "why": figs.plot_why_networks_work(8),
+        "errors": figs.plot_error_vs_parameters(curves),
+        "learned": figs.plot_learned_vs_random(comparison, n_hidden=4),
+        "generalise": figs.plot_fit_vs_generalise(ap.train_test_errors([1, 4, 64], np.random.default_rng(1))),
+        "fit": figs.plot_fit(8),
+    }
+
+
+def test_fixed_margins_keep_every_text_on_the_canvas():
+    for name, plot in chapter2_figures().items():
+        assert_fixed_layout_holds(plot, name)

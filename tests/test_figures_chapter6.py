@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from fixed_layout_check import assert_fixed_layout_holds
+from matplotlib.collections import LineCollection
 
 from mlcourse import bias_variance as bv
 from mlcourse import double_descent as dd
@@ -67,7 +69,10 @@ def test_draw_fits_title_reports_the_settings():
     result = figs.draw_fits(fig, degree=3, n=12, noise=0.2, ridge=0.0)
     title = fig.axes[0].get_title()
     assert title.startswith("degree 3, n = 12, σ = 0.2") and "variance" in title
-    assert len(fig.axes[0].get_lines()) >= 21  # 20 fits and the true curve
+    # The fit to the orange points and the true curve are lines; the 19 other fits one collection.
+    assert len(fig.axes[0].get_lines()) >= 2
+    (others,) = [c for c in fig.axes[0].collections if isinstance(c, LineCollection)]
+    assert len(others.get_segments()) == 19 and all(seg.shape[1] == 2 for seg in others.get_segments())
     # It returns the numbers its title shows, measured on the same 200 training sets.
     e = bv.make_experiment(12, np.random.default_rng(0), noise=0.2, n_sets=200, n_test=100)
     assert result == bv.measure(e, regression.polynomial_fitter(3))
@@ -95,3 +100,34 @@ def test_plot_early_stopping_describes_its_curves_and_checks_lengths():
         figs_beyond.plot_early_stopping(
             steps, [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], weight_decay=-1, ridge_error=1.0, least_squares_error=1.0
         )
+
+
+def test_fixed_margins_keep_every_text_on_the_canvas(sweep):
+    degrees, results = sweep
+    rng = np.random.default_rng(15)
+    e = bv.make_experiment(20, rng, n_sets=20, n_test=20)
+    w, b = regression.random_features(40, rng, scale=25.0, n_sets=20)
+    counts = [2, 10, 19, 20, 21, 40]
+    steps = [1, 10, 100, 1000]
+    plots = {
+        "tradeoff": figs.plot_tradeoff_diagram(np.random.default_rng(1)),
+        "train_test": figs.plot_train_test(degrees, results),
+        "decomposition": figs.plot_decomposition(degrees, results, xlabel="polynomial degree"),
+        "ridge": figs.plot_decomposition([1e-3, 1e-2, 1e-1], results[:3], xlabel="ridge strength λ", logx=True),
+        "selection": figs.plot_model_selection(
+            degrees, np.linspace(1, 0.3, 6), np.linspace(0.9, 0.2, 6), np.arange(6.0) + 1, [1, 2, 2], [2, 2, 3]
+        ),
+        "learning": figs.plot_learning_curve_by_size([10, 20, 40], bv.learning_curve([10, 20, 40], 2, rng), degree=2),
+        "double_descent": figs_beyond.plot_double_descent(counts, dd.feature_sweep(e, counts, w, b), n=20),
+        "early_stopping": figs_beyond.plot_early_stopping(
+            steps,
+            [0.5, 0.2, 0.3, 0.4],
+            [0.4, 0.1, 0.05, 0.02],
+            [0.5, 0.2, 0.2, 0.2],
+            weight_decay=1e-2,
+            ridge_error=0.2,
+            least_squares_error=0.45,
+        ),
+    }
+    for name, plot in plots.items():
+        assert_fixed_layout_holds(plot, name)

@@ -418,6 +418,7 @@ REGISTRY = [
     E("mlcourse.approximation.grid", n=5, interval=(-1.0, 1.0), _check=shape(lambda kw: (kw["n"],))),
     E("mlcourse.approximation.ErrorCurve", _skip="a record made by approximation_errors"),
     E("mlcourse.approximation.approximation_errors", target="sine", widths=[2, 4], rng=RNG, n_train=20, n_test=21, n_repeats=2, _kinds={"widths": "sizes"}, _examples=12),
+    E("mlcourse.approximation.error_curves", targets=["sine", "step"], widths=[2, 4], rng=RNG, n_train=20, n_test=21, n_repeats=2, _kinds={"targets": "strs", "widths": "sizes"}, _examples=12),
     E("mlcourse.approximation.Generalisation", _skip="a record made by train_test_errors"),
     E("mlcourse.approximation.train_test_errors", widths=[2, 4], rng=RNG, n_train=8, noise=0.2, n_repeats=2, _kinds={"widths": "sizes"}, _examples=12),
     # mlcourse.quantization

@@ -205,8 +205,11 @@ def test_plot_mlp_draws_one_edge_per_weight_and_states_the_count():
     params = mlp.init_params((3, 4, 2), np.random.default_rng(0), activation="relu", bias_std=0.1)
     plot = figs.plot_mlp_diagram(params)
     ax = plot.fig.axes[0]
-    edges = [line for line in ax.get_lines() if len(line.get_xdata()) == 2]
-    assert len(edges) == 12 + 8
+    layers = [c for c in ax.collections if hasattr(c, "get_segments")]  # one LineCollection per layer
+    assert [len(c.get_segments()) for c in layers] == [12, 8]
+    weights = np.concatenate([params["W1"].ravel(), params["W2"].ravel()])
+    widths = np.concatenate([c.get_linewidths() for c in layers])
+    np.testing.assert_allclose(widths, 0.4 + 2.6 * np.abs(weights) / np.abs(weights).max())  # width shows size
     assert "26 parameters" in plot.alt and "12 weights and 4 biases" in plot.alt
     assert plot.to_png().startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="at most 8 neurons"):

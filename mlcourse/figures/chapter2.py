@@ -4,6 +4,9 @@ Each ``draw_*`` draws on a figure and returns the numbers its alt text needs; ea
 calls it once and builds a :class:`~mlcourse.figures.plot.Plot` from what it returned.
 The figures on SmolLM2 (:mod:`.chapter2_smollm2`) and on learned features
 (:mod:`.chapter2_features`) live in their own modules and are re-exported here.
+Log axes are drawn by :func:`~mlcourse.figures.log_axes.plain_log` (plain labels, no minor ticks),
+and the axes sit at fixed margins (:func:`~mlcourse.figures.plot.fixed_axes`, the positions
+constrained layout found for them), so a render skips the layout pass.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib import rcParams
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
@@ -20,7 +25,8 @@ from mlcourse.figures.chapter2_features import plot_learned_vs_random as plot_le
 from mlcourse.figures.chapter2_smollm2 import plot_config_vs_file as plot_config_vs_file
 from mlcourse.figures.chapter2_smollm2 import plot_kv_cache as plot_kv_cache
 from mlcourse.figures.chapter2_smollm2 import plot_quantization as plot_quantization
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.log_axes import plain_log
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, PAPER, styled
 from mlcourse.losses import mse
 from mlcourse.mlp import check_params, parameter_count
@@ -64,30 +70,33 @@ def plot_mlp_diagram(params: Mapping[str, np.ndarray]) -> Plot:
         return (n - 1) / 2 - j
 
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.04, right=0.04, bottom=0.04, top=0.23)
         ax.set_aspect("equal")
         ax.axis("off")
         xs = [2.6 * i for i in range(len(sizes))]
         wmax = max(float(np.max(np.abs(W))) for W, _ in layers) or 1.0
         for layer, (W, _b) in enumerate(layers):
             n_in, n_out = W.shape
-            for i, j in itertools.product(range(n_in), range(n_out)):
-                ax.plot(
-                    [xs[layer], xs[layer + 1]],
-                    [y_of(n_in, i), y_of(n_out, j)],
-                    color=PALETTE["blue"] if W[i, j] >= 0 else PALETTE["vermillion"],
-                    linewidth=0.4 + 2.6 * abs(W[i, j]) / wmax,
+            pairs = list(itertools.product(range(n_in), range(n_out)))
+            edges = [[(xs[layer], y_of(n_in, i)), (xs[layer + 1], y_of(n_out, j))] for i, j in pairs]
+            ax.add_collection(  # one artist for all of the layer's edges
+                LineCollection(
+                    edges,
+                    colors=[PALETTE["blue"] if W[i, j] >= 0 else PALETTE["vermillion"] for i, j in pairs],
+                    linewidths=[0.4 + 2.6 * abs(W[i, j]) / wmax for i, j in pairs],
                     alpha=0.9,
                     zorder=1,
                 )
+            )
             label = f"{n_in}×{n_out} = {n_in * n_out} weights\n+ {n_out} biases"
             ax.text((xs[layer] + xs[layer + 1]) / 2, -(max(sizes) - 1) / 2 - 0.75, label, ha="center", va="top")
         names = ["input"] + [f"hidden {k}" for k in range(1, len(sizes) - 1)] + ["output"]
+        neurons = [Circle((xs[layer], y_of(n, j)), 0.36) for layer, n in enumerate(sizes) for j in range(n)]
+        ax.add_collection(PatchCollection(neurons, facecolor=PAPER, edgecolor=INK, linewidth=1.3, zorder=3))
         for layer, n in enumerate(sizes):
             for j in range(n):
                 y = y_of(n, j)
-                ax.add_patch(Circle((xs[layer], y), 0.36, facecolor=PAPER, edgecolor=INK, linewidth=1.3, zorder=3))
-                text = f"$x_{j + 1}$" if layer == 0 else f"{layers[layer - 1][1][j]:+.2f}"
+                text = f"x{'₁₂₃₄₅₆₇₈'[j]}" if layer == 0 else f"{layers[layer - 1][1][j]:+.2f}"
                 ax.text(xs[layer], y, text, ha="center", va="center", fontsize=8.5 if layer else 10, zorder=4)
             ax.text(xs[layer], (max(sizes) - 1) / 2 + 0.6, f"{names[layer]}\n({n})", ha="center", va="bottom")
         ax.plot([], [], color=PALETTE["blue"], label="weight > 0")
@@ -137,10 +146,10 @@ def plot_parameters_and_scale(configs: Sequence[TransformerConfig] | None = None
     names = [c.name for c in configs]
     fig = new_figure(10, 0.45 * len(configs) + 1.5)
     with styled():
-        left, right = fig.subplots(1, 2, width_ratios=[1.6, 1])
+        left, right = fixed_axes(fig, (1.6, 1), left=1.33, right=2.03, bottom=0.52, top=0.25, gap=1.97)
         y = np.arange(len(configs))[::-1]
         left.barh(y, counts, color=PALETTE["sky"], height=0.6)
-        left.set_xscale("log")
+        plain_log(left, "x")
         left.set_xlim(5e7, max(counts) * 60)
         left.set_yticks(y, names)
         left.set_xlabel("parameters (log scale)")
@@ -192,7 +201,7 @@ def plot_memory_by_dtype(
     n = transformer_parameter_count(config)
     fig = new_figure(8, 3.6)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.61, right=2.36, bottom=0.48, top=0.25)
         labels = [f"{d}\nweights" for d in ("fp32", "bf16", "int8", "int4")]
         values = [weights_memory_bytes(n, d) / GB for d in ("fp32", "bf16", "int8", "int4")]
         x = np.arange(len(labels) + 1)
@@ -241,7 +250,9 @@ def plot_why_networks_work(n_hidden: int = 8) -> Plot:
     rms = ap.rms_error(net, x, ap.sine)
     fig = new_figure(10, 3.2)
     with styled():
-        one, many, total = fig.subplots(1, 3, sharex=True)
+        one, many, total = fixed_axes(fig, (1, 1, 1), left=0.4, right=0.04, bottom=0.52, top=0.25, gap=0.5)
+        many.sharex(one)
+        total.sharex(one)
         one.plot(x, ap.relu(x - 0.5), color=PALETTE["blue"])
         one.annotate(
             "w = 1, b = -0.5:\nkink at x = -b/w = 0.5",
@@ -250,14 +261,17 @@ def plot_why_networks_work(n_hidden: int = 8) -> Plot:
             arrowprops={"arrowstyle": "-|>", "color": MUTED},
         )
         one.set_title("1. One unit: relu(w·x + b)", fontsize=11)
-        contributions = ap.hidden(net, x) * net.params["W2"][:, 0]
-        for j in range(k):
-            many.plot(x, contributions[:, j], linewidth=1.4)
+        contributions = ap.hidden(net, x) * net.params["W2"][:, 0]  # (points, k)
+        colours = itertools.cycle(rcParams["axes.prop_cycle"].by_key()["color"])  # as k plot() calls
+        units = [np.column_stack([x, contributions[:, j]]) for j in range(k)]
+        many.add_collection(LineCollection(units, colors=[next(colours) for _ in range(k)], linewidths=1.4))
+        many.autoscale_view()
         many.set_title(f"2. {k} units, each × its weight", fontsize=11)
         total.plot(x, ap.sine(x), color=MUTED, linestyle="--", label="target sin(x)")
         total.plot(x, output, color=PALETTE["vermillion"], label="sum of the units")
-        for kink in ap.kinks(net):
-            total.axvline(kink, color=PALETTE["sky"], linewidth=0.8, zorder=0)
+        total.vlines(
+            ap.kinks(net), 0, 1, transform=total.get_xaxis_transform(), color=PALETTE["sky"], linewidth=0.8, zorder=0
+        )
         total.set_title(f"3. Add them up: {net.n_parameters} parameters", fontsize=11)
         total.legend(loc="lower right", fontsize=8)
         for ax in (one, many, total):
@@ -288,7 +302,9 @@ def draw_fit(fig: Figure, *, n_hidden: int, target: str = "sine", seed: int = 0)
     x = ap.grid(2001)
     rms = ap.rms_error(net, x, f)
     k = net.layer_sizes[1]
-    ax = fig.add_subplot()
+    # Fixed margins (those constrained layout finds for a 7 x 3.6 inch figure) instead of a layout
+    # pass per frame: a scrubber redraws this figure for every frame, and its labels never move.
+    (ax,) = fixed_axes(fig, left=0.69, right=0.04, bottom=0.49, top=0.25)
     ax.plot(x, f(x), color=MUTED, linestyle="--", label=f"target: {target}")
     ax.plot(x, ap.network_output(net, x), color=PALETTE["blue"], label="network")
     ax.plot(ap.kinks(net), np.full(k, -1.35), "|", color=PALETTE["vermillion"], markersize=10, label="kinks")
@@ -322,13 +338,12 @@ def plot_error_vs_parameters(curves: Sequence[ap.ErrorCurve]) -> Plot:
         raise ValueError("curves must hold at least one ErrorCurve")
     fig = new_figure(7, 3.6)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.75, right=0.04, bottom=0.49, top=0.25)
         for curve, marker in zip(curves, "osd^v", strict=False):
             mean = curve.rms.mean(axis=1)
             ax.plot(curve.n_parameters, curve.rms, marker, color=MUTED, markersize=2.5, alpha=0.6)
             ax.plot(curve.n_parameters, mean, marker + "-", label=f"{curve.target} (mean of {curve.rms.shape[1]})")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        plain_log(ax, "xy")
         ax.set_xlabel("parameters 3k + 1 (k hidden units)")
         ax.set_ylabel("RMS error on [-π, π]")
         ax.set_title("More hidden units, closer fit")
@@ -364,7 +379,7 @@ def plot_fit_vs_generalise(result: ap.Generalisation, n_hidden: int = 256, seed:
     n_sets = test_sets.shape[1]
     fig = new_figure(10, 3.6)
     with styled():
-        left, right = fig.subplots(1, 2)
+        left, right = fixed_axes(fig, (1, 1), left=0.38, right=0.04, bottom=0.52, top=0.25, gap=0.68)
         left.plot(x, ap.sine(x), color=MUTED, linestyle="--", label="true curve sin(x)")
         label = f"{n_hidden} units: train {train:.1g}, test {test:.2f}"
         left.plot(x, ap.network_output(net, x), color=PALETTE["vermillion"], label=label)
@@ -377,8 +392,8 @@ def plot_fit_vs_generalise(result: ap.Generalisation, n_hidden: int = 256, seed:
         right.plot(result.widths, test_sets, color=MUTED, linewidth=0.7, alpha=0.6)
         right.plot(result.widths, mean_train, "o-", label="on the training points (mean)")
         right.plot(result.widths, mean_test, "s-", label=f"against the true curve (mean of {n_sets} sets)")
-        right.set_xscale("log", base=2)
-        right.set_yscale("symlog", linthresh=0.1)
+        plain_log(right, "x", base=2)
+        plain_log(right, "y", linthresh=0.1)
         right.set_ylim(0, max(3.0, float(test_sets.max()) * 1.1))
         right.set_xlabel("hidden units k")
         right.set_ylabel("RMS error")

@@ -6,35 +6,39 @@ import numpy as np
 
 from mlcourse import approximation as ap
 from mlcourse import features
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.log_axes import plain_log
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import MUTED, PALETTE, styled
 from mlcourse.validation import as_int
 
 
-def plot_learned_vs_random(result: features.FeatureComparison, n_hidden: int = 4, seed: int = 0) -> Plot:
+def plot_learned_vs_random(result: features.FeatureComparison, n_hidden: int = 4, draw: int = 0) -> Plot:
     """Left: mean error against width for random and learned hidden layers (dots: single seeds).
 
-    Right: one example with ``n_hidden`` units (hidden layer from ``np.random.default_rng(seed)``):
-    the random-features fit and the same network after training every parameter, with their kinks.
+    Right: one example from ``result``, its network number ``draw`` with ``n_hidden`` units: the
+    random-features fit and the same network after training every parameter, with their kinks.
     """
-    k = as_int(n_hidden, "n_hidden", low=1, high=64)
-    f = ap.TARGETS[result.target]
-    x_train, x = ap.grid(100), ap.grid(1000)
-    start = ap.fit_random_relu(x_train, f(x_train), k, np.random.default_rng(seed))
-    (trained,) = features.train_networks(x_train, f(x_train), [start])
-    random_mean, learned_mean = result.random_rms.mean(axis=1), result.learned_rms.mean(axis=1)
+    widths = [int(w) for w in result.widths]
+    k = as_int(n_hidden, "n_hidden", low=1, high=10_000)
+    if k not in widths or not result.random_nets:
+        raise ValueError(f"n_hidden must be one of the compared widths {widths} (networks kept), got {k}")
     n_seeds = result.random_rms.shape[1]
+    draw = as_int(draw, "draw", low=0, high=n_seeds - 1)
+    start, trained = result.random_nets[widths.index(k)][draw], result.learned_nets[widths.index(k)][draw]
+    f = ap.TARGETS[result.target]
+    x = ap.grid(1000)
+    random_mean, learned_mean = result.random_rms.mean(axis=1), result.learned_rms.mean(axis=1)
     fig = new_figure(10, 3.6)
     with styled():
-        left, right = fig.subplots(1, 2)
+        left, right = fixed_axes(fig, (1, 1), left=0.72, right=0.04, bottom=0.52, top=0.25, gap=0.59)
         for rms, mean, colour, label in (
             (result.random_rms, random_mean, PALETTE["blue"], "random hidden layer"),
             (result.learned_rms, learned_mean, PALETTE["vermillion"], "trained hidden layer"),
         ):
             left.plot(result.widths, rms, ".", color=colour, alpha=0.4, markersize=4)
             left.plot(result.widths, mean, "o-", color=colour, label=f"{label} (mean of {n_seeds})")
-        left.set_xscale("log", base=2)
-        left.set_yscale("log")
+        plain_log(left, "x", base=2)
+        plain_log(left, "y")
         left.set_xlabel("hidden units k")
         left.set_ylabel(f"RMS error against {result.target}")
         left.set_title("Same width, learned features fit better", fontsize=11)

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.log_axes import plain_log
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.quantization import BLOCK_SIZE, dequantize_q4_1_block
 from mlcourse.scale import format_bytes, short_count
@@ -82,7 +83,7 @@ def plot_quantization(storage: Mapping[str, Mapping[str, float]], file_bits: flo
     bits = [storage[n]["bits per weight"] for n in names]
     fig = new_figure(10, 3.4)
     with styled():
-        left, right = fig.subplots(1, 2, width_ratios=[1.2, 1])
+        left, right = fixed_axes(fig, (1.2, 1), left=0.57, right=0.04, bottom=0.52, top=0.25, gap=0.84)
         labels = [*names, "whole file"]
         values = [*bits, file_bits]
         colours = [PALETTE["blue"]] * len(names) + [PALETTE["orange"]]
@@ -101,7 +102,7 @@ def plot_quantization(storage: Mapping[str, Mapping[str, float]], file_bits: flo
         right.plot(np.arange(BLOCK_SIZE), weights, "o", color=PALETTE["vermillion"], markersize=4)
         right.set_xlabel("weight in the block")
         right.set_ylabel("value")
-        right.set_title("One Q4_1 block: 32 weights on 16 levels d·q + m", fontsize=11)
+        right.set_title("Q4_1 block: 32 weights on 16 levels d·q + m", fontsize=11)
     parts = ", ".join(f"{n} {b:.3g}" for n, b in zip(names, bits, strict=True))
     return Plot(
         fig,
@@ -131,14 +132,14 @@ def plot_kv_cache(table: Mapping[str, Mapping[str, float]]) -> Plot:
     fig = new_figure(9, 3.6)
     width = 0.8 / len(kinds)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.72, right=0.04, bottom=0.28, top=0.25)
         for j, (kind, colour) in enumerate(zip(kinds, colours, strict=False)):
             xs = np.arange(len(models)) + (j - (len(kinds) - 1) / 2) * width
             values = [table[m][kind] for m in models]
             ax.bar(xs, values, width=width * 0.9, color=colour, label=kind)
             for x, v in zip(xs, values, strict=True):
                 ax.text(x, v * 1.3, format_bytes(v), ha="center", va="bottom", fontsize=7.5, rotation=90)
-        ax.set_yscale("log")
+        plain_log(ax, "y")
         ax.set_ylim(1e3, max(max(r.values()) for r in table.values()) * 200)
         ax.set_xticks(range(len(models)), models)
         ax.set_ylabel("bytes (log scale)")

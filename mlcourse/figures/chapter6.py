@@ -4,7 +4,8 @@ Double descent and early stopping are drawn by :mod:`mlcourse.figures.chapter6_b
 
 Every function here draws numbers computed by :mod:`mlcourse.bias_variance`,
 :mod:`mlcourse.model_selection` and :mod:`mlcourse.regression`; nothing here is part of the
-ideas themselves.
+ideas themselves. The axes sit at fixed margins (:func:`~mlcourse.figures.plot.fixed_axes`, the
+positions constrained layout found for them), so a render skips the layout pass.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullLocator
 
 from mlcourse import regression
 from mlcourse.bias_variance import Decomposition, make_experiment, measure
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
 
@@ -77,14 +79,14 @@ def plot_tradeoff_diagram(rng: np.random.Generator, *, n: int = 20, noise: float
     fig = new_figure(9.0, 6.2)
     captions = ["too simple: high bias", "about right", "too flexible: high variance"]
     with styled():
-        grid = fig.add_gridspec(2, 3, height_ratios=[1.15, 1.0])
-        _schematic(fig.add_subplot(grid[0, :]))
-        for j, (degree, caption) in enumerate(zip(degrees, captions, strict=True)):
-            ax = fig.add_subplot(grid[1, j])
+        (top,) = fixed_axes(fig, left=0.56, right=0.04, bottom=3.39, top=0.04)
+        _schematic(top)
+        bottom_row = fixed_axes(fig, (1, 1, 1), left=0.56, right=0.04, bottom=0.49, top=3.3, gap=0.13)
+        for j, (degree, caption, ax) in enumerate(zip(degrees, captions, bottom_row, strict=True)):
             coefs = regression.fit_polynomial(x, y, degree)
             curves = regression.predict_polynomial(coefs, _GRID)
-            for curve in curves:
-                ax.plot(_GRID, curve, color=PALETTE["blue"], alpha=0.55, linewidth=1.3)
+            fits = np.stack(np.broadcast_arrays(_GRID, curves), axis=-1)  # (5, points, 2): one line each
+            ax.add_collection(LineCollection(fits, colors=PALETTE["blue"], alpha=0.55, linewidths=1.3))
             ax.plot(_GRID, regression.target(_GRID), color=INK, linestyle="--", linewidth=1.5)
             ax.scatter(x[0], y[0], s=12, color=PALETTE["orange"], zorder=3)
             ax.set_ylim(*_YLIM)
@@ -145,8 +147,8 @@ def draw_fits(
     curves = regression.predict_polynomial(coefs, _GRID)
     fig.set_layout_engine("none")
     ax = fig.add_axes((0.085, 0.14, 0.895, 0.77))
-    for curve in curves[1:]:
-        ax.plot(_GRID, curve, color=PALETTE["sky"], alpha=0.45, linewidth=1.0)
+    others = np.stack(np.broadcast_arrays(_GRID, curves[1:]), axis=-1)  # (19, points, 2): one line each
+    ax.add_collection(LineCollection(others, colors=PALETTE["sky"], alpha=0.45, linewidths=1.0))
     ax.plot(_GRID, curves[0], color=PALETTE["blue"], linewidth=2.2, label="fit to the orange points")
     ax.plot(_GRID, regression.target(_GRID), color=INK, linestyle="--", linewidth=1.5, label="true f(x)")
     ax.scatter(experiment.x_train[0], experiment.y_train[0], s=16, color=PALETTE["orange"], zorder=3)
@@ -215,12 +217,15 @@ def plot_train_test(degrees: Sequence[int], results: Sequence[Decomposition]) ->
     noise = results[0].noise
     fig = new_figure(7.0, 3.8)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.57, right=0.04, bottom=0.49, top=0.04)
         ax.plot(degrees, train, "o-", color=PALETTE["blue"], label="training error")
         ax.plot(degrees, test, "s-", color=PALETTE["vermillion"], label="test error")
         ax.axhline(noise, color=MUTED, linestyle=":", label=f"noise σ² = {noise:g}")
         ax.axvline(best, color=PALETTE["green"], linestyle="--", linewidth=1.3)
-        ax.text(best + 0.15, test.max() * 0.9, f"lowest test error:\ndegree {best}", color=PALETTE["green"], va="top")
+        left = best > degrees[0] + 0.7 * (degrees[-1] - degrees[0])  # near the right edge: label on the left
+        label = f"lowest test error:\ndegree {best}"
+        x_label, ha = (best - 0.15, "right") if left else (best + 0.15, "left")
+        ax.text(x_label, test.max() * 0.9, label, color=PALETTE["green"], va="top", ha=ha)
         ax.set_ylim(bottom=0)
         ax.set_xlabel("polynomial degree (model complexity)")
         ax.set_ylabel("mean squared error")
@@ -266,7 +271,10 @@ def plot_decomposition(
     noise = results[0].noise
     fig = new_figure(7.0, 3.9)
     with styled():
-        ax = fig.add_subplot()
+        if title or logy:  # other labels than the page's two uses: let constrained layout place them
+            ax = fig.add_subplot()
+        else:
+            (ax,) = fixed_axes(fig, left=0.57, right=0.04, bottom=0.49, top=0.04)
         ax.plot(values, np.where(bias2 > 0, bias2, np.nan) if logy else bias2, color=PALETTE["blue"], label="bias²")
         ax.plot(values, var, color=PALETTE["vermillion"], label="variance")
         ax.axhline(noise, color=MUTED, linestyle=":", label=f"noise σ² = {noise:g}")
@@ -330,7 +338,7 @@ def plot_model_selection(
     best = int(degrees[np.argmin(expected_errors)])
     fig = new_figure(9.0, 3.8)
     with styled():
-        left, right = fig.subplots(1, 2)
+        left, right = fixed_axes(fig, (1, 1), left=0.63, right=0.04, bottom=0.49, top=0.24, gap=0.58)
         left.plot(degrees, expected_errors, color=INK, label="expected test error")
         left.plot(degrees, val_errors, "o-", color=PALETTE["orange"], label="validation set")
         left.plot(degrees, cv_errors, "s-", color=PALETTE["blue"], label="5-fold CV")
@@ -375,7 +383,7 @@ def plot_learning_curve_by_size(sizes: Sequence[int], results: Sequence[Decompos
     noise = results[0].noise
     fig = new_figure(7.0, 3.9)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.66, right=0.04, bottom=0.49, top=0.24)
         ax.plot(sizes, test, "s-", color=PALETTE["vermillion"], label="test error")
         ax.plot(sizes, train, "o-", color=PALETTE["blue"], label="training error")
         ax.plot(sizes, var, color=PALETTE["purple"], linestyle="-.", label="variance")

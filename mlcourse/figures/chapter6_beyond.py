@@ -12,7 +12,7 @@ import numpy as np
 
 from mlcourse.bias_variance import Decomposition
 from mlcourse.figures.chapter6 import _plain_log, _settings, _values
-from mlcourse.figures.plot import Plot, new_figure
+from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number
 
@@ -31,7 +31,7 @@ def plot_double_descent(counts: Sequence[int], results: Sequence[Decomposition],
         raise ValueError(f"counts must include some p below n = {n}, to show the classical side")
     fig = new_figure(9.0, 3.9)
     with styled():
-        left, right = fig.subplots(1, 2, width_ratios=[1.6, 1.0])
+        left, right = fixed_axes(fig, (1.6, 1.0), left=0.86, right=0.04, bottom=0.49, top=0.24, gap=0.96)
         left.plot(counts, test, "s-", color=PALETTE["vermillion"], markersize=4, label="test error")
         left.plot(counts, var, color=PALETTE["purple"], linestyle="-.", label="variance")
         # Beyond the threshold the training error is 0 (to rounding): drawn on the bottom edge.
@@ -100,7 +100,7 @@ def plot_early_stopping(
     best = int(np.argmin(test))
     fig = new_figure(7.0, 3.9)
     with styled():
-        ax = fig.add_subplot()
+        (ax,) = fixed_axes(fig, left=0.57, right=0.04, bottom=0.49, top=0.04)
         ax.plot(steps, test, "s-", color=PALETTE["vermillion"], markersize=3.5, label="test error")
         ax.plot(steps, train, "o-", color=PALETTE["blue"], markersize=3, label="training error")
         ax.plot(steps, decay, color=PALETTE["green"], linewidth=2, label=f"test error, weight decay {weight_decay:g}")
