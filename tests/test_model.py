@@ -176,7 +176,7 @@ def test_plot_language_model_draws_the_numbers_it_is_given_and_says_them():
         [17.37, 14.89],
     )
     flow, bars = plot.fig.axes
-    texts = " ".join(t.get_text() for t in flow.texts)
+    texts = " ".join(" ".join(t.get_text() for t in flow.texts).split())  # labels wrap inside their boxes
     assert "[504, 3575, 282, 4649, 314]" in texts and "134,515,008 parameters" in texts and "5 × 49,152" in texts
     widths = sorted(p.get_width() for p in bars.patches)
     np.testing.assert_allclose(widths, [14.89, 17.37])
