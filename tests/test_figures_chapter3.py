@@ -9,6 +9,7 @@ import scipy.special
 from mlcourse import decoding
 from mlcourse import ngram as lm
 from mlcourse.figures import chapter3 as figs
+from mlcourse.figures.log_axes import power_label
 
 
 def test_logits_to_probabilities_diagram_shows_both_bar_sets():
@@ -95,7 +96,7 @@ def test_a_single_string_is_not_a_list_of_labels():
 
 def test_log_axes_are_labelled_in_plain_text():
     # decades as plain numbers near 1, powers of ten (superscript digits) beyond or on request
-    assert [figs.decade_label(v) for v in (0.01, 0.1, 1.0, 10.0, 1000.0, 10_000.0)] == [
+    assert [power_label(v) for v in (0.01, 0.1, 1.0, 10.0, 1000.0, 10_000.0)] == [
         "0.01",
         "0.1",
         "1",
@@ -103,9 +104,9 @@ def test_log_axes_are_labelled_in_plain_text():
         "1,000",
         "10,000",
     ]
-    assert figs.decade_label(1e-5) == "10⁻⁵" and figs.decade_label(1e5) == "10⁵"
-    assert figs.decade_label(1.0, powers=True) == "10⁰" and figs.decade_label(0.01, powers=True) == "10⁻²"
-    assert figs.decade_label(0.0) == "" and figs.decade_label(2.5) == "2.5"
+    assert power_label(1e-5) == "10⁻⁵" and power_label(1e5) == "10⁵"
+    assert power_label(1.0, powers=True) == "10⁰" and power_label(0.01, powers=True) == "10⁻²"
+    assert power_label(2.5) == "2.5"
     plot = figs.plot_vocab_distribution(np.log([0.5, 0.3, 0.1, 0.05, 0.05] + [1e-9] * 95))
     left, right = plot.fig.axes
     plot.to_png()  # the draw makes the tick labels

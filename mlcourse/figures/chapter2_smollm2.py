@@ -139,7 +139,7 @@ def plot_kv_cache(table: Mapping[str, Mapping[str, float]]) -> Plot:
             ax.bar(xs, values, width=width * 0.9, color=colour, label=kind)
             for x, v in zip(xs, values, strict=True):
                 ax.text(x, v * 1.3, format_bytes(v), ha="center", va="bottom", fontsize=7.5, rotation=90)
-        plain_log(ax, "y")
+        plain_log(ax, "y", powers=True)  # eleven decades: all as powers of ten
         ax.set_ylim(1e3, max(max(r.values()) for r in table.values()) * 200)
         ax.set_xticks(range(len(models)), models)
         ax.set_ylabel("bytes (log scale)")

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
-from matplotlib.ticker import FuncFormatter
 
 from mlcourse.decoding import EXAMPLE_LOGITS, EXAMPLE_TOKENS, filter_logits, sample
 from mlcourse.figures.diagrams import draw_flow
+from mlcourse.figures.log_axes import plain_log
 from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.ngram import CharNGram
@@ -32,32 +32,6 @@ def _token_labels(labels: Any, n: int) -> list[str]:
     if len(labels) != n:
         raise ValueError(f"labels must have one entry per logit ({n}), got {len(labels)}")
     return labels
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def decade_label(value: float, powers: bool = False) -> str:
-    """A log axis's tick label as plain text: ``0.01``, ``1``, ``1,000``, or ``10⁻⁵`` beyond.
-
-    With ``powers``, every decade is written as a power of ten (``10⁰``, ``10⁻²``). Matplotlib's
-    default labels (``$10^{-5}$``) are typeset by mathtext at every draw, which costs more than
-    the rest of a small figure; plain text with superscript digits shows the same numbers.
-    """
-    if not value > 0:
-        return ""
-    e = round(float(np.log10(value)))
-    if abs(value - 10.0**e) > 1e-9 * value:
-        return f"{value:g}"
-    if -2 <= e <= 4 and not powers:
-        return f"{value:,.{max(-e, 0)}f}"
-    return "10" + str(e).translate(_SUPERSCRIPT)
-
-
-def _plain_log_labels(*axes, powers: bool = False) -> None:
-    """Label every decade of these log axes with :func:`decade_label`."""
-    for axis in axes:
-        axis.set_major_formatter(FuncFormatter(lambda v, _pos: decade_label(v, powers)))
 
 
 #: Left edge and width (inches) of plot_logits_to_probabilities' three panels in its 9.5-inch figure.
@@ -192,10 +166,9 @@ def plot_vocab_distribution(logits, top: int = 10) -> Plot:
         right.set_xlabel("number of most likely tokens kept")
         right.set_ylabel("total probability")
         right.set_title("Cumulative probability")
-        for ax in (left, right):
-            ax.minorticks_off()  # dozens of minor log ticks add nothing here and slow down rendering
-        _plain_log_labels(left.xaxis, right.xaxis)
-        _plain_log_labels(left.yaxis, powers=True)
+        plain_log(left, "x")
+        plain_log(left, "y", powers=True)
+        plain_log(right, "x")
     return Plot(
         fig,
         f"Left, log-log: the {p.size:,} softmax probabilities sorted from most to least likely, from "
@@ -235,8 +208,7 @@ def plot_temperature_sweep(
         left.set_title("Low T sharpens, high T flattens")
         left.legend(loc="upper right")
         right.semilogx(grid, h, color=PALETTE["blue"])
-        right.minorticks_off()  # as in plot_vocab_distribution
-        _plain_log_labels(right.xaxis)
+        plain_log(right, "x")
         right.axhline(h_max, color=MUTED, linestyle="--", linewidth=1)
         right.text(
             0.025, h_max - 0.05, f"uniform: log2({z.size}) = {h_max:.2f} bits", va="top", color=MUTED, fontsize=9
@@ -283,8 +255,7 @@ def plot_sampling_convergence(
             ax.semilogx(n, freq[:, i], color=c, linewidth=1.5, label=f"{names[i]} (p = {p[i]:.2g})")
             ax.axhline(p[i], color=c, linestyle="--", linewidth=1)
         ax.set_xlim(1, n_draws)
-        ax.minorticks_off()  # as in plot_vocab_distribution
-        _plain_log_labels(ax.xaxis)
+        plain_log(ax, "x")
         ax.set_ylim(0, 1)
         ax.set_xlabel("number of sampled tokens (log scale)")
         ax.set_ylabel("fraction of draws")

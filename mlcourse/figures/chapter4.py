@@ -14,7 +14,6 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter, NullLocator
 
 from mlcourse.determinism import (
     SUM_ORDERS,
@@ -28,6 +27,7 @@ from mlcourse.determinism import (
     ulps_from,
 )
 from mlcourse.figures.diagrams import draw_flow
+from mlcourse.figures.log_axes import plain_log
 from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.near_ties import first_difference
@@ -371,11 +371,7 @@ def plot_near_tie(gaps: Sequence[float], rows: Sequence[tuple[str, Sequence[str]
         flip = shown["first_difference"][1] if len(rows) > 1 else None
         colors = [PALETTE["vermillion"] if i == flip else PALETTE["blue"] for i in range(gaps.size)]
         top.bar(np.arange(1, gaps.size + 1), gaps, color=colors)
-        top.set_yscale("log")
-        # Plain labels (0.001, 0.01, ...) and no minor ticks: mathtext labels and dozens of minor
-        # ticks are slow to lay out and say nothing more here.
-        top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        top.yaxis.set_minor_locator(NullLocator())
+        plain_log(top, "y")
         top.set_xlabel("greedy step (token number)")
         top.set_ylabel("top-1 minus top-2 logit")
         top.set_xlim(0.3, gaps.size + 0.7)

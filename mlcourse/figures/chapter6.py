@@ -15,10 +15,10 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullLocator
 
 from mlcourse import regression
 from mlcourse.bias_variance import Decomposition, make_experiment, measure
+from mlcourse.figures.log_axes import plain_log
 from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number, as_rng
@@ -182,15 +182,6 @@ def plot_fits(degree: int, n: int = 20, noise: float = 0.3, ridge: float = 0.0, 
     )
 
 
-def _plain_log(ax, which: str = "y") -> None:
-    """Log scale on ``which`` axis ("x", "y" or "xy") with plain labels (0.01, 1, 100) and no minor ticks."""
-    for name in which:
-        ax.set_xscale("log") if name == "x" else ax.set_yscale("log")
-        axis = ax.xaxis if name == "x" else ax.yaxis
-        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        axis.set_minor_locator(NullLocator())
-
-
 def _settings(values, results: Sequence[Decomposition], name: str) -> np.ndarray:
     """The knob's settings as floats, one per result, after checking both (clear errors, no IndexError)."""
     values = as_float_array(values, name, ndim=1)
@@ -283,9 +274,9 @@ def plot_decomposition(
             values, test, yerr=2 * se, fmt="o", color=PALETTE["orange"], markersize=5, label="measured test error"
         )
         if logx:
-            _plain_log(ax, "x")
+            plain_log(ax, "x")
         if logy:
-            _plain_log(ax, "y")
+            plain_log(ax, "y")
         else:
             ax.set_ylim(bottom=0)
         best = values[np.argmin(test)]
@@ -345,7 +336,7 @@ def plot_model_selection(
         for errors, color in ((val_errors, PALETTE["orange"]), (cv_errors, PALETTE["blue"])):
             j = int(np.argmin(errors))
             left.scatter([degrees[j]], [errors[j]], s=140, facecolor="none", edgecolor=color, linewidth=2, zorder=4)
-        _plain_log(left, "y")
+        plain_log(left, "y")
         left.set_xlabel("polynomial degree")
         left.set_ylabel("mean squared error (log)")
         left.set_title("one data set (circles: chosen degree)", fontsize=10.5)
@@ -389,7 +380,7 @@ def plot_learning_curve_by_size(sizes: Sequence[int], results: Sequence[Decompos
         ax.plot(sizes, var, color=PALETTE["purple"], linestyle="-.", label="variance")
         ax.plot(sizes, np.where(bias2 > 0, bias2, np.nan), color=PALETTE["green"], linestyle="--", label="bias²")
         ax.axhline(noise + bias2[-1], color=MUTED, linestyle=":", label="noise + bias² (the floor)")
-        _plain_log(ax, "xy")
+        plain_log(ax, "xy")
         ax.set_xticks(sizes)
         ax.set_xlabel("training-set size n (log scale)")
         ax.set_ylabel("mean squared error (log scale)")

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from mlcourse.bias_variance import Decomposition
-from mlcourse.figures.chapter6 import _plain_log, _settings, _values
+from mlcourse.figures.chapter6 import _settings, _values
+from mlcourse.figures.log_axes import plain_log
 from mlcourse.figures.plot import Plot, fixed_axes, new_figure
 from mlcourse.figures.style import INK, MUTED, PALETTE, styled
 from mlcourse.validation import as_float_array, as_int, as_number
@@ -41,7 +42,8 @@ def plot_double_descent(counts: Sequence[int], results: Sequence[Decomposition],
         right.plot(counts, norm, color=INK)
         for ax in (left, right):
             ax.axvline(n, color=MUTED, linestyle=":", linewidth=1.5)
-            _plain_log(ax, "xy")
+            plain_log(ax, "x")
+            plain_log(ax, "y", powers=True)  # many decades: all as powers of ten
             ax.set_xlabel("number of random features p (log)")
         left.text(n * 1.1, 2e-3, f"p = n = {n}:\ninterpolation\nthreshold", fontsize=9, color=MUTED)
         left.set_ylabel("mean squared error (log)")
@@ -111,7 +113,7 @@ def plot_early_stopping(
         ax.scatter([steps[best]], [test[best]], s=140, facecolor="none", edgecolor=INK, linewidth=1.8, zorder=4)
         top = 1.5 * max(test.max(), least_squares_error)  # room for the legend above the curves
         ax.text(steps[best], test[best] + 0.1 * top, f"stop here:\n{steps[best]:g} steps", ha="center", va="bottom")
-        _plain_log(ax, "x")
+        plain_log(ax, "x")
         ax.set_ylim(0, top)
         ax.set_xlabel("gradient-descent steps (log scale)")
         ax.set_ylabel("mean squared error")
