@@ -54,3 +54,33 @@ def test_exercises_are_numbered_per_chapter(number):
     assert labels, f"chapter {number} shows no numbered exercise"
     assert {int(chapter) for chapter, _ in labels} == {number}
     assert min(int(n) for _, n in labels) == 1
+
+
+def _figure_pngs(page: str) -> list[bytes]:
+    """Every course figure on a built page: each <img> and every scrubber frame (in its JSON)."""
+    import base64
+
+    return [base64.b64decode(data) for data in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", page)]
+
+
+@pytest.mark.parametrize("number", range(1, 8))
+def test_no_figure_draws_on_its_outer_edge(number):
+    """Nothing reaches a figure's outer border: a label or title pushed past the canvas would show
+    there, cut off. Most figures keep fixed margins (no layout pass at render time), so their
+    margins must hold whatever text the chapter's data gives them, in every slider frame."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    page = next((SITE / "chapters").glob(f"{number:02d}_*.html")).read_text(encoding="utf-8")
+    pngs = _figure_pngs(page)
+    assert pngs or number == 7, f"chapter {number} shows no figure"
+    touching = []
+    for i, png in enumerate(pngs):
+        pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+        edges = (pixels[:2], pixels[-2:], pixels[:, :2], pixels[:, -2:])
+        border = np.concatenate([e.ravel() for e in edges])
+        if border.min() <= 200:  # the paper is white (255)
+            touching.append(f"figure {i + 1} of {len(pngs)} ({pixels.shape[1]} x {pixels.shape[0]} px)")
+    assert touching == [], f"chapter {number}: drawn on the outer edge: {touching}"
