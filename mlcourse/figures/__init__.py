@@ -4,7 +4,10 @@ The shared pieces live here; each chapter's figures live in ``chapterN.py`` besi
 
     from mlcourse.figures import chapter3 as figures
 
-- :mod:`~mlcourse.figures.plot`: :class:`Plot` (a figure plus its alt text) and :func:`new_figure`;
+- :mod:`~mlcourse.figures.plot`: :class:`Plot` (a figure plus its alt text), :func:`new_figure`
+  and :func:`~mlcourse.figures.plot.fixed_axes` (axes at fixed margins: no layout pass per render);
+- :mod:`~mlcourse.figures.log_axes`: :func:`~mlcourse.figures.log_axes.plain_log`, log axes with
+  plain labels and no minor ticks;
 - :mod:`~mlcourse.figures.style`: the palette and :func:`styled`;
 - :mod:`~mlcourse.figures.diagrams`: box-and-arrow diagrams drawn by code;
 - :mod:`~mlcourse.figures.scrubber`: pre-rendered sliders for the static site.
