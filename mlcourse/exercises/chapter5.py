@@ -31,6 +31,24 @@ def _as_float_array(value: Any) -> np.ndarray | None:
         return None
 
 
+def _reader_gradient(fn: Callable, name: str, *args: np.ndarray) -> np.ndarray | Feedback:
+    """Call the reader's gradient ``fn(*args)`` on copies; the array it returns (shaped like
+    ``args[0]``, all finite), or the feedback that says what is wrong with it."""
+    shape = args[0].shape
+    try:
+        returned = fn(*(a.copy() for a in args))
+    except Exception as exc:  # the reader's code may raise anything
+        return wrong(f"{name} raised {type(exc).__name__}: {exc}")
+    got = _as_float_array(returned)
+    if got is None:
+        return wrong(f"{name} returned {returned!r}; return an array of shape {shape}.")
+    if got.shape != shape:
+        return wrong(f"the gradient must have the logits' shape {shape}, one entry per logit; got {got.shape}.")
+    if not np.all(np.isfinite(got)):
+        return wrong("the gradient holds NaN or infinity; compute softmax stably (shift by the max).")
+    return got
+
+
 def check_sgd_step(sgd_step: Callable) -> Feedback:
     """Check the reader's ``sgd_step(params, grads, learning_rate)``.
 
@@ -93,20 +111,10 @@ def check_logit_gradient(logit_grad: Callable) -> Feedback:
     p = softmax(logits)
     onehot = np.eye(3)[y]
     n = len(y)
-    try:
-        returned = logit_grad(logits.copy(), y.copy())
-    except Exception as exc:  # the reader's code may raise anything
-        return wrong(f"logit_grad raised {type(exc).__name__}: {exc}")
-    got = _as_float_array(returned)
-    if got is None:
-        return wrong(f"logit_grad returned {returned!r}; return an array of shape {logits.shape}.")
+    got = _reader_gradient(logit_grad, "logit_grad", logits, y)
+    if isinstance(got, Feedback):
+        return got
     expected = (p - onehot) / n
-    if got.shape != expected.shape:
-        return wrong(
-            f"the gradient must have the logits' shape {expected.shape}, one entry per logit; got {got.shape}."
-        )
-    if not np.all(np.isfinite(got)):
-        return wrong("the gradient holds NaN or infinity; compute softmax stably (shift by the max).")
     if np.allclose(got, expected):
         return correct("d loss / d logits = (softmax(logits) − onehot(y)) / n.")
     if np.allclose(got, p - onehot):
@@ -132,18 +140,10 @@ def check_soft_target_gradient(soft_target_grad: Callable) -> Feedback:
     logits = rng.normal(size=(5, 4))
     q = rng.dirichlet(np.ones(4), size=5)  # soft targets: no row is one-hot
     p, n = softmax(logits), len(q)
-    try:
-        returned = soft_target_grad(logits.copy(), q.copy())
-    except Exception as exc:  # the reader's code may raise anything
-        return wrong(f"soft_target_grad raised {type(exc).__name__}: {exc}")
-    got = _as_float_array(returned)
-    if got is None:
-        return wrong(f"soft_target_grad returned {returned!r}; return an array of shape {logits.shape}.")
+    got = _reader_gradient(soft_target_grad, "soft_target_grad", logits, q)
+    if isinstance(got, Feedback):
+        return got
     expected = (p - q) / n
-    if got.shape != expected.shape:
-        return wrong(f"the gradient must have the logits' shape {expected.shape}; got {got.shape}.")
-    if not np.all(np.isfinite(got)):
-        return wrong("the gradient holds NaN or infinity; compute softmax stably (shift by the max).")
     if np.allclose(got, expected):
         return correct("d loss / d logits = (softmax(logits) − q) / n: the one-hot rule with q in its place.")
     if np.allclose(got, p - q):
