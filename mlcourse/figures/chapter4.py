@@ -363,7 +363,7 @@ def plot_near_tie(gaps: Sequence[float], rows: Sequence[tuple[str, Sequence[str]
     rows = list(rows)
     fig = new_figure(9, 4.4)
     with styled():
-        # fixed margins (inches, see _fixed_axes): the gap chart over the two rows of tokens
+        # fixed margins in inches (fixed_axes places axes side by side only): the gap chart over the tokens
         fig.set_layout_engine("none")
         top = fig.add_axes((1.5 / 9, 1.7 / 4.4, 7.35 / 9, 2.3 / 4.4))
         bottom = fig.add_axes((1.5 / 9, 0.05 / 4.4, 7.35 / 9, 0.9 / 4.4))
